@@ -1,0 +1,14 @@
+export { Router, piecePolyline } from './router.ts';
+export type { LatLon, Route, RouteLeg, RouteResult, RouteOptions, Waypoint, DrivenPiece } from './router.ts';
+export type { RouteStep, Maneuver, ManeuverType, TurnModifier } from './instructions.ts';
+export { prepareRouting, routingAttachments, routingFromAttachments, directionKeys } from './prepare.ts';
+export type { PreparedRouting } from './prepare.ts';
+export { buildRoutingGraph, arcWeights, segmentTravelMs } from './graph.ts';
+export type { RoutingGraph } from './graph.ts';
+export { contract } from './contraction.ts';
+export type { Hierarchy } from './contraction.ts';
+export { HierarchyQuery } from './hierarchy-query.ts';
+export { Dijkstra, BidirectionalDijkstra, reverseIndex } from './dijkstra.ts';
+export type { Seed, WeightedGraph } from './dijkstra.ts';
+export { SegmentSnapper, distanceM } from './snap.ts';
+export type { SnappedPoint } from './snap.ts';

@@ -1,0 +1,209 @@
+import Flatbush from 'flatbush';
+import type { RoadNetwork } from '../map/index.ts';
+
+const EARTH_RADIUS_M = 6_371_008.8;
+const RADIANS = Math.PI / 180;
+
+/** Where a coordinate meets the road network. */
+export interface SnappedPoint {
+  segment: number;
+  /** Distance along the segment from its `from` node, as a fraction of its length. */
+  fraction: number;
+  /** The point on the road. */
+  lat: number;
+  lon: number;
+  /** Straight-line distance from the requested coordinate to the road. */
+  distanceM: number;
+}
+
+/**
+ * Finds the nearest road segment to a coordinate. Segments are indexed by
+ * their bounding boxes in a Flatbush R-tree, in metres on a local
+ * equirectangular projection so box distances are true distances (to well
+ * under a percent across a city region).
+ */
+export class SegmentSnapper {
+  private readonly originLat: number;
+  private readonly originLon: number;
+  private readonly metresPerDegreeLon: number;
+
+  private constructor(
+    private readonly roads: RoadNetwork,
+    private readonly index: Flatbush,
+    origin: { lat: number; lon: number },
+    private readonly usable: (segment: number) => boolean,
+  ) {
+    this.originLat = origin.lat;
+    this.originLon = origin.lon;
+    this.metresPerDegreeLon = EARTH_RADIUS_M * RADIANS * Math.cos(origin.lat * RADIANS);
+  }
+
+  /** Builds the index over every segment of `roads`. */
+  static build(roads: RoadNetwork, usable: (segment: number) => boolean = () => true): SegmentSnapper {
+    const origin = projectionOrigin(roads);
+    const index = new Flatbush(Math.max(roads.segmentCount, 1), 16, Float32Array);
+    const snapper = new SegmentSnapper(roads, index, origin, usable);
+    const point = { x: 0, y: 0 };
+    for (let s = 0; s < roads.segmentCount; s++) {
+      let minX = Infinity;
+      let minY = Infinity;
+      let maxX = -Infinity;
+      let maxY = -Infinity;
+      snapper.forEachPoint(s, (latE7, lonE7) => {
+        snapper.project(latE7 / 1e7, lonE7 / 1e7, point);
+        minX = Math.min(minX, point.x);
+        minY = Math.min(minY, point.y);
+        maxX = Math.max(maxX, point.x);
+        maxY = Math.max(maxY, point.y);
+      });
+      index.add(minX, minY, maxX, maxY);
+    }
+    if (roads.segmentCount === 0) index.add(0, 0, 0, 0);
+    index.finish();
+    return snapper;
+  }
+
+  /** Restores an index saved with `indexBytes()`. */
+  static fromBytes(roads: RoadNetwork, bytes: Uint8Array, usable: (segment: number) => boolean = () => true): SegmentSnapper {
+    return new SegmentSnapper(roads, Flatbush.from(bytes.buffer, bytes.byteOffset), projectionOrigin(roads), usable);
+  }
+
+  /** The index as bytes, for the map file. */
+  indexBytes(): Uint8Array {
+    return new Uint8Array(this.index.data, this.index.byteOffset, this.index.data.byteLength - this.index.byteOffset);
+  }
+
+  /**
+   * The nearest usable segment within `maxDistanceM`, or undefined. Candidates
+   * come in order of box distance, which never exceeds the true distance, so
+   * the search stops once the next box is farther than the best segment.
+   */
+  snap(lat: number, lon: number, maxDistanceM = 1000): SnappedPoint | undefined {
+    if (this.roads.segmentCount === 0) return undefined;
+    const query = { x: 0, y: 0 };
+    this.project(lat, lon, query);
+    let best: SnappedPoint | undefined;
+    let wanted = 8;
+    for (;;) {
+      const candidates = this.index.neighbors(query.x, query.y, wanted, maxDistanceM, this.usable);
+      for (const s of candidates) {
+        const hit = this.nearestOnSegment(s, query.x, query.y);
+        if (hit.distanceM <= maxDistanceM && (!best || hit.distanceM < best.distanceM)) best = hit;
+      }
+      if (candidates.length < wanted) return best;
+      const last = candidates[candidates.length - 1]!;
+      if (best && this.boxDistance(last, query.x, query.y) > best.distanceM) return best;
+      wanted *= 4;
+    }
+  }
+
+  private nearestOnSegment(segment: number, x: number, y: number): SnappedPoint {
+    const a = { x: 0, y: 0 };
+    const b = { x: 0, y: 0 };
+    let bestDistance = Infinity;
+    let bestAlong = 0;
+    let bestX = 0;
+    let bestY = 0;
+    let along = 0;
+    let first = true;
+    this.forEachPoint(segment, (latE7, lonE7) => {
+      this.project(latE7 / 1e7, lonE7 / 1e7, b);
+      if (!first) {
+        const dx = b.x - a.x;
+        const dy = b.y - a.y;
+        const length = Math.hypot(dx, dy);
+        const t = length > 0 ? Math.min(1, Math.max(0, ((x - a.x) * dx + (y - a.y) * dy) / (length * length))) : 0;
+        const px = a.x + t * dx;
+        const py = a.y + t * dy;
+        const distance = Math.hypot(x - px, y - py);
+        if (distance < bestDistance) {
+          bestDistance = distance;
+          bestAlong = along + t * length;
+          bestX = px;
+          bestY = py;
+        }
+        along += length;
+      }
+      first = false;
+      a.x = b.x;
+      a.y = b.y;
+    });
+    return {
+      segment,
+      fraction: along > 0 ? bestAlong / along : 0,
+      lat: this.originLat + bestY / (EARTH_RADIUS_M * RADIANS),
+      lon: this.originLon + bestX / this.metresPerDegreeLon,
+      distanceM: bestDistance,
+    };
+  }
+
+  private boxDistance(item: number, x: number, y: number): number {
+    // Flatbush keeps leaf boxes in sorted order; recompute from the segment instead.
+    let minX = Infinity;
+    let minY = Infinity;
+    let maxX = -Infinity;
+    let maxY = -Infinity;
+    const p = { x: 0, y: 0 };
+    this.forEachPoint(item, (latE7, lonE7) => {
+      this.project(latE7 / 1e7, lonE7 / 1e7, p);
+      minX = Math.min(minX, p.x);
+      minY = Math.min(minY, p.y);
+      maxX = Math.max(maxX, p.x);
+      maxY = Math.max(maxY, p.y);
+    });
+    const dx = x < minX ? minX - x : x > maxX ? x - maxX : 0;
+    const dy = y < minY ? minY - y : y > maxY ? y - maxY : 0;
+    return Math.hypot(dx, dy);
+  }
+
+  private project(lat: number, lon: number, out: { x: number; y: number }): void {
+    out.x = (lon - this.originLon) * this.metresPerDegreeLon;
+    out.y = (lat - this.originLat) * EARTH_RADIUS_M * RADIANS;
+  }
+
+  /** Calls `visit` with every point of the segment's polyline, from→to. */
+  private forEachPoint(segment: number, visit: (latE7: number, lonE7: number) => void): void {
+    forEachSegmentPoint(this.roads, segment, visit);
+  }
+}
+
+/** Calls `visit` with every point of a segment's polyline in from→to order. */
+export function forEachSegmentPoint(
+  roads: RoadNetwork,
+  segment: number,
+  visit: (latE7: number, lonE7: number) => void,
+): void {
+  const from = roads.segmentFrom[segment]!;
+  const to = roads.segmentTo[segment]!;
+  visit(roads.nodeLatE7[from]!, roads.nodeLonE7[from]!);
+  for (let i = roads.segmentShapeStart[segment]!, end = roads.segmentShapeStart[segment + 1]!; i < end; i++) {
+    visit(roads.shapeLatE7[i]!, roads.shapeLonE7[i]!);
+  }
+  visit(roads.nodeLatE7[to]!, roads.nodeLonE7[to]!);
+}
+
+/** The projection origin: the middle of the network's bounding box, derived so it needs no storage. */
+function projectionOrigin(roads: RoadNetwork): { lat: number; lon: number } {
+  if (roads.nodeCount === 0) return { lat: 0, lon: 0 };
+  let minLat = Infinity;
+  let maxLat = -Infinity;
+  let minLon = Infinity;
+  let maxLon = -Infinity;
+  for (let n = 0; n < roads.nodeCount; n++) {
+    const lat = roads.nodeLatE7[n]!;
+    const lon = roads.nodeLonE7[n]!;
+    if (lat < minLat) minLat = lat;
+    if (lat > maxLat) maxLat = lat;
+    if (lon < minLon) minLon = lon;
+    if (lon > maxLon) maxLon = lon;
+  }
+  return { lat: (minLat + maxLat) / 2e7, lon: (minLon + maxLon) / 2e7 };
+}
+
+/** Great-circle distance in metres (haversine). */
+export function distanceM(lat1: number, lon1: number, lat2: number, lon2: number): number {
+  const dLat = (lat2 - lat1) * RADIANS;
+  const dLon = (lon2 - lon1) * RADIANS;
+  const h = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * RADIANS) * Math.cos(lat2 * RADIANS) * Math.sin(dLon / 2) ** 2;
+  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
+}
