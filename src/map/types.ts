@@ -39,8 +39,10 @@ export interface OsmRelation {
 }
 
 /**
- * Receives OSM elements in file order (nodes, then ways, then relations, as
- * in a sorted `.osm.pbf`). Both the PBF reader and the generator drive one.
+ * Receives OSM elements in file order. Nodes come first; ways and relations
+ * follow, but some real extracts (written by osmconvert) put relations before
+ * ways, so a sink must not assume a relation's ways have been seen. Both the
+ * PBF reader and the generator drive one.
  */
 export interface OsmSink {
   node(node: OsmNode): void;
