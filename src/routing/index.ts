@@ -12,3 +12,4 @@ export { Dijkstra, BidirectionalDijkstra, reverseIndex } from './dijkstra.ts';
 export type { Seed, WeightedGraph } from './dijkstra.ts';
 export { SegmentSnapper, distanceM } from './snap.ts';
 export type { SnappedPoint } from './snap.ts';
+export { ManyToMany } from './many-to-many.ts';

@@ -6,6 +6,7 @@ import { HierarchyQuery, clearRankCache } from './hierarchy-query.ts';
 import { directionKeys, type PreparedRouting } from './prepare.ts';
 import { forEachSegmentPoint, type SnappedPoint } from './snap.ts';
 import { buildSteps, type RouteStep } from './instructions.ts';
+import { ManyToMany } from './many-to-many.ts';
 
 export interface LatLon {
   lat: number;
@@ -71,6 +72,7 @@ export class Router {
   /** Live speed factor per segment (1 = free flow). */
   private readonly speedFactor: Float32Array;
   private graph: RoutingGraph | undefined;
+  private manyToMany: ManyToMany | undefined;
 
   constructor(
     readonly map: CabinMap,
@@ -182,6 +184,7 @@ export class Router {
     clearRankCache();
     this.prepared = { ...this.prepared, hierarchy };
     this.query = new HierarchyQuery(hierarchy);
+    this.manyToMany = undefined;
     return performance.now() - started;
   }
 
@@ -225,36 +228,84 @@ export class Router {
     return tails;
   }
 
+  /** Search seeds for leaving a snapped point: the nodes ahead of it in each allowed direction. */
+  private sourceSeeds(from: SnappedPoint): Seed[] {
+    const flags = this.map.roads.segmentFlags[from.segment]!;
+    const ms = this.segmentMs(from.segment);
+    const seeds: Seed[] = [];
+    if (flags & SEGMENT_FORWARD) seeds.push({ node: this.headOf(from.segment, false), cost: (1 - from.fraction) * ms });
+    if (flags & SEGMENT_BACKWARD) seeds.push({ node: this.headOf(from.segment, true), cost: from.fraction * ms });
+    return seeds;
+  }
+
+  /** Search seeds for arriving at a snapped point: the nodes behind it in each allowed direction. */
+  private targetSeeds(to: SnappedPoint): Seed[] {
+    const flags = this.map.roads.segmentFlags[to.segment]!;
+    const ms = this.segmentMs(to.segment);
+    const seeds: Seed[] = [];
+    if (flags & SEGMENT_FORWARD) {
+      for (const node of this.tailsOf(to.segment, false)) seeds.push({ node, cost: to.fraction * ms });
+    }
+    if (flags & SEGMENT_BACKWARD) {
+      for (const node of this.tailsOf(to.segment, true)) seeds.push({ node, cost: (1 - to.fraction) * ms });
+    }
+    return seeds;
+  }
+
+  /** Cost in ms of driving along one segment from one point to another, or Infinity if that is not allowed. */
+  private directMs(from: SnappedPoint, to: SnappedPoint): number {
+    if (from.segment !== to.segment) return Infinity;
+    const flags = this.map.roads.segmentFlags[from.segment]!;
+    const ms = this.segmentMs(from.segment);
+    if (flags & SEGMENT_FORWARD && to.fraction >= from.fraction) return (to.fraction - from.fraction) * ms;
+    if (flags & SEGMENT_BACKWARD && to.fraction <= from.fraction) return (from.fraction - to.fraction) * ms;
+    return Infinity;
+  }
+
+  /**
+   * Travel times in ms from every point of `from` to every point of `to`
+   * (row-major, Infinity where unreachable), by one many-to-many search.
+   */
+  travelTable(from: readonly SnappedPoint[], to: readonly SnappedPoint[]): Float64Array {
+    const table = (this.manyToMany ??= new ManyToMany(this.prepared.hierarchy)).table(
+      from.map((p) => this.sourceSeeds(p)),
+      to.map((p) => this.targetSeeds(p)),
+    );
+    for (let i = 0; i < from.length; i++) {
+      for (let j = 0; j < to.length; j++) {
+        const direct = this.directMs(from[i]!, to[j]!);
+        if (direct < table[i * to.length + j]!) table[i * to.length + j] = direct;
+      }
+    }
+    return table;
+  }
+
+  /**
+   * Detours in ms for stopping at each of `stops` on the way from `from` to
+   * `to`: (from → stop → to) minus (from → to), computed on the road network
+   * for every stop with two many-to-many searches. Infinity where a stop
+   * cannot be reached or left.
+   */
+  detours(from: SnappedPoint, to: SnappedPoint, stops: readonly SnappedPoint[]): { directMs: number; detourMs: Float64Array } {
+    const toStops = this.travelTable([from], [...stops, to]);
+    const fromStops = this.travelTable(stops, [to]);
+    const directMs = toStops[stops.length]!;
+    const detourMs = new Float64Array(stops.length);
+    for (let i = 0; i < stops.length; i++) detourMs[i] = toStops[i]! + fromStops[i]! - directMs;
+    return { directMs, detourMs };
+  }
+
   /** The pieces of the fastest path between two snapped points, or undefined if none. */
   private legPieces(from: SnappedPoint, to: SnappedPoint): DrivenPiece[] | undefined {
     const roads = this.map.roads;
     const sourceFlags = roads.segmentFlags[from.segment]!;
     const targetFlags = roads.segmentFlags[to.segment]!;
-    const sourceMs = this.segmentMs(from.segment);
-    const targetMs = this.segmentMs(to.segment);
 
     // Driving straight along one segment, when the destination lies ahead.
-    let directCost = Infinity;
-    let directBackward = false;
-    if (from.segment === to.segment) {
-      if (sourceFlags & SEGMENT_FORWARD && to.fraction >= from.fraction) {
-        directCost = (to.fraction - from.fraction) * sourceMs;
-      } else if (sourceFlags & SEGMENT_BACKWARD && to.fraction <= from.fraction) {
-        directCost = (from.fraction - to.fraction) * sourceMs;
-        directBackward = true;
-      }
-    }
-
-    const sources: Seed[] = [];
-    if (sourceFlags & SEGMENT_FORWARD) sources.push({ node: this.headOf(from.segment, false), cost: (1 - from.fraction) * sourceMs });
-    if (sourceFlags & SEGMENT_BACKWARD) sources.push({ node: this.headOf(from.segment, true), cost: from.fraction * sourceMs });
-    const targets: Seed[] = [];
-    if (targetFlags & SEGMENT_FORWARD) {
-      for (const node of this.tailsOf(to.segment, false)) targets.push({ node, cost: to.fraction * targetMs });
-    }
-    if (targetFlags & SEGMENT_BACKWARD) {
-      for (const node of this.tailsOf(to.segment, true)) targets.push({ node, cost: (1 - to.fraction) * targetMs });
-    }
+    const directCost = this.directMs(from, to);
+    const directBackward = to.fraction < from.fraction;
+    const sources = this.sourceSeeds(from);
+    const targets = this.targetSeeds(to);
     const cost = sources.length > 0 && targets.length > 0 ? this.query.run(sources, targets) : Infinity;
 
     if (directCost <= cost) {

@@ -10,7 +10,7 @@ import {
   type CabinMap,
 } from '../../src/map/index.ts';
 import { Router, prepareRouting, routingAttachments, routingFromAttachments, type LatLon } from '../../src/routing/index.ts';
-import { sharedMap } from '../support/maps.ts';
+import { seededRandom, sharedMap } from '../support/maps.ts';
 
 /** The point at `fraction` along a segment's straight from→to line. */
 function pointOn(map: CabinMap, segment: number, fraction: number): LatLon {
@@ -187,4 +187,22 @@ test('live traffic slows a route down and the next query uses it', () => {
   assert.ok(stillJammed < before.route.legs[0]!.pieces.length, 'the new route avoids some jammed roads');
   assert.throws(() => router.setTrafficFactors([[-1, 1]]), /segment -1/);
   assert.throws(() => router.setTrafficFactors([[0, 0]]), /factor 0/);
+});
+
+test('travel-time tables and detours match explicit route queries', () => {
+  const { map, prepared } = sharedMap('baltimore');
+  const router = new Router(map, prepared);
+  const [w, s, e, n] = map.info.bbox;
+  const random = seededRandom(5);
+  const point = () => router.snap({ lat: s + (n - s) * (0.2 + 0.6 * random()), lon: w + (e - w) * (0.2 + 0.6 * random()) })!;
+  const from = point();
+  const to = point();
+  const stops = Array.from({ length: 30 }, point);
+  const { directMs, detourMs } = router.detours(from, to, stops);
+  assert.ok(Math.abs(directMs - router.travelMs(from, to)) < 1e-6);
+  for (const [i, stop] of stops.entries()) {
+    const viaStop = router.travelMs(from, stop) + router.travelMs(stop, to);
+    assert.ok(Math.abs(detourMs[i]! - (viaStop - directMs)) < 1e-6, `stop ${i}: ${detourMs[i]} vs ${viaStop - directMs}`);
+    assert.ok(detourMs[i]! >= -1e-6, 'a detour is never negative');
+  }
 });
