@@ -255,7 +255,8 @@ export function contract(graph: WeightedGraph, options: ContractOptions = {}): H
     let removedHops = 0;
     for (let i = into.start[v]!, e = i + into.count[v]!; i < e; i++) removedHops += into.hops[i]!;
     for (let i = out.start[v]!, e = i + out.count[v]!; i < e; i++) removedHops += out.hops[i]!;
-    return added / removed + addedHops / removedHops + level[v]!;
+    // Twice the edge quotient: measured to give the same query speed with faster preprocessing.
+    return (2 * added) / removed + addedHops / removedHops + level[v]!;
   };
 
   const contractNode = (v: number): void => {
