@@ -8,7 +8,7 @@ import type { WeightedGraph } from './dijkstra.ts';
  * Nodes are renumbered by rank, so the arrays below are indexed by rank and
  * the most important nodes sit together in memory. The arcs between rank r
  * and higher ranks are `[first[r], first[r+1])`; each is stored once, at its
- * lower end, with `head` the higher rank and flags in `weight` saying which
+ * lower end, with its head the higher rank and flags in its weight saying which
  * way it may be driven (OSRM stores its hierarchy the same way), so a two-way
  * street costs one entry, not two.
  *
@@ -21,9 +21,12 @@ export interface Hierarchy {
   /** Rank of each routing node. */
   rank: Uint32Array;
   first: Uint32Array;
-  head: Uint32Array;
-  /** Travel time in ms in the low 30 bits, then ARC_FORWARD and ARC_BACKWARD. */
-  weight: Uint32Array;
+  /**
+   * Arc a is `arcs[2a]` (the head: the higher rank) and `arcs[2a + 1]` (travel
+   * time in ms in the low 30 bits, then ARC_FORWARD and ARC_BACKWARD),
+   * interleaved so a search reads both from one cache line.
+   */
+  arcs: Uint32Array;
   via: Int32Array;
 }
 
@@ -358,17 +361,16 @@ function toRankedCsr(
   for (let i = 0; i < m; i++) first[rank[owner[i]!]! + 1]!++;
   for (let r = 0; r < n; r++) first[r + 1]! += first[r]!;
   const fill = first.slice(0, n);
-  const rankedHead = new Uint32Array(m);
-  const rankedWeight = new Uint32Array(m);
+  const rankedArcs = new Uint32Array(2 * m);
   const rankedVia = new Int32Array(m);
   for (let i = 0; i < m; i++) {
     const slot = fill[rank[owner[i]!]!]!++;
-    rankedHead[slot] = rank[higher[i]!]!;
-    rankedWeight[slot] = weight[i]!;
+    rankedArcs[2 * slot] = rank[higher[i]!]!;
+    rankedArcs[2 * slot + 1] = weight[i]!;
     const middle = via[i]!;
     rankedVia[slot] = middle >= 0 ? rank[middle]! : middle;
   }
-  return { nodeCount: n, rank, first, head: rankedHead, weight: rankedWeight, via: rankedVia };
+  return { nodeCount: n, rank, first, arcs: rankedArcs, via: rankedVia };
 }
 
 /** Bounded Dijkstra over the not-yet-contracted graph, skipping the node being contracted. */

@@ -109,3 +109,10 @@ test('re-contracting in a fixed order after a weight change stays exact', () => 
     assert.equal(query.run(s, t), dijkstra.run(s, t));
   }
 });
+
+test('the query modules use the same arc flags as the contraction', async () => {
+  const contraction = await import('../../src/routing/contraction.ts');
+  assert.equal(contraction.ARC_FORWARD, 0x40000000);
+  assert.equal(contraction.ARC_BACKWARD, 0x80000000);
+  assert.equal(contraction.ARC_WEIGHT_MASK, 0x3fffffff);
+});
