@@ -11,6 +11,10 @@ import type { CabinMap, RoadNetwork } from './types.ts';
  *  12  u32 manifest length n
  *  16  manifest (UTF-8 JSON, n bytes), zero padding to a multiple of 8
  *   …  sections
+ *
+ * Places, signals and street names are JSON in byte sections of their own,
+ * parsed on first use: a router is ready before a million-node map's
+ * hundred thousand signals are turned into objects.
  */
 const MAGIC = 'CABINMAP';
 export const MAP_FORMAT_VERSION = 1;
@@ -33,13 +37,12 @@ interface SectionEntry {
   length: number;
 }
 
+/** Parts of the map kept as JSON sections and parsed on first use. */
+const LAZY_JSON = ['strings', 'parking', 'food', 'signals'] as const;
+
 interface Manifest {
   info: CabinMap['info'];
   stats: CabinMap['stats'];
-  strings: string[];
-  parking: CabinMap['parking'];
-  food: CabinMap['food'];
-  signals: CabinMap['signals'];
   counts: { nodes: number; segments: number; roads: number; restrictions: number };
   /** Data other modules keep in the file (e.g. the routing hierarchy's facts). */
   extra: Record<string, unknown>;
@@ -89,6 +92,8 @@ export interface MapAttachments {
  */
 export function encodeMapFile(map: CabinMap, attachments: MapAttachments = { arrays: {}, extra: {} }): Uint8Array[] {
   const arrays: [string, TypedArray][] = ROAD_ARRAYS.map((name) => [`roads.${name}`, map.roads[name]]);
+  const encoder = new TextEncoder();
+  for (const name of LAZY_JSON) arrays.push([`json.${name}`, encoder.encode(JSON.stringify(map[name]))]);
   for (const [name, array] of Object.entries(attachments.arrays)) arrays.push([name, array]);
 
   const sections: SectionEntry[] = [];
@@ -100,10 +105,6 @@ export function encodeMapFile(map: CabinMap, attachments: MapAttachments = { arr
   const manifest: Manifest = {
     info: map.info,
     stats: map.stats,
-    strings: map.strings,
-    parking: map.parking,
-    food: map.food,
-    signals: map.signals,
     counts: {
       nodes: map.roads.nodeCount,
       segments: map.roads.segmentCount,
@@ -207,15 +208,26 @@ export function decodeMapFile(bytes: Uint8Array, source = 'map'): { map: CabinMa
     restrictionTo: road('restrictionTo'),
     restrictionKind: road('restrictionKind'),
   };
-  const map: CabinMap = {
-    info: manifest.info,
-    roads,
-    strings: manifest.strings,
-    parking: manifest.parking,
-    food: manifest.food,
-    signals: manifest.signals,
-    stats: manifest.stats,
-  };
+  const map = { info: manifest.info, roads, stats: manifest.stats } as CabinMap;
+  for (const name of LAZY_JSON) {
+    const json = arrays[`json.${name}`];
+    if (!json) throw new MapFileError(`${source}: section json.${name} is missing`);
+    delete arrays[`json.${name}`];
+    let value: unknown;
+    Object.defineProperty(map, name, {
+      enumerable: true,
+      get() {
+        if (value === undefined) {
+          try {
+            value = JSON.parse(new TextDecoder().decode(json));
+          } catch (error) {
+            throw new MapFileError(`${source}: section json.${name} is not valid JSON (${(error as Error).message})`);
+          }
+        }
+        return value;
+      },
+    });
+  }
   return { map, arrays, extra: manifest.extra ?? {} };
 }
 

@@ -20,12 +20,18 @@ export interface SnappedPoint {
  * Finds the nearest road segment to a coordinate. Segments are indexed by
  * their bounding boxes in a Flatbush R-tree, in metres on a local
  * equirectangular projection so box distances are true distances (to well
- * under a percent across a city region).
+ * under a percent across a city region). Boxes are stored as 16-bit grid
+ * cells over the map (rounded outwards, so a box still contains its
+ * segment and box distances stay lower bounds): half the memory of floats.
  */
 export class SegmentSnapper {
   private readonly originLat: number;
   private readonly originLon: number;
   private readonly metresPerDegreeLon: number;
+  /** The 16-bit grid: metres per cell and the projected corner it starts at. */
+  private readonly cellM: number;
+  private readonly gridMinX: number;
+  private readonly gridMinY: number;
 
   private constructor(
     private readonly roads: RoadNetwork,
@@ -36,27 +42,31 @@ export class SegmentSnapper {
     this.originLat = origin.lat;
     this.originLon = origin.lon;
     this.metresPerDegreeLon = EARTH_RADIUS_M * RADIANS * Math.cos(origin.lat * RADIANS);
+    const extent = { minX: Infinity, minY: Infinity, maxX: -Infinity, maxY: -Infinity };
+    const p = { x: 0, y: 0 };
+    const include = (latE7: number, lonE7: number): void => {
+      this.project(latE7 / 1e7, lonE7 / 1e7, p);
+      extent.minX = Math.min(extent.minX, p.x);
+      extent.minY = Math.min(extent.minY, p.y);
+      extent.maxX = Math.max(extent.maxX, p.x);
+      extent.maxY = Math.max(extent.maxY, p.y);
+    };
+    for (let n = 0; n < roads.nodeCount; n++) include(roads.nodeLatE7[n]!, roads.nodeLonE7[n]!);
+    for (let i = 0; i < roads.shapeLatE7.length; i++) include(roads.shapeLatE7[i]!, roads.shapeLonE7[i]!);
+    if (extent.minX === Infinity) extent.minX = extent.minY = extent.maxX = extent.maxY = 0;
+    this.gridMinX = extent.minX;
+    this.gridMinY = extent.minY;
+    this.cellM = Math.max(extent.maxX - extent.minX, extent.maxY - extent.minY, 1) / 65534;
   }
 
   /** Builds the index over every segment of `roads`. */
   static build(roads: RoadNetwork, usable: (segment: number) => boolean = () => true): SegmentSnapper {
     const origin = projectionOrigin(roads);
-    const index = new Flatbush(Math.max(roads.segmentCount, 1), 16, Float32Array);
+    const index = new Flatbush(Math.max(roads.segmentCount, 1), 16, Uint16Array);
     const snapper = new SegmentSnapper(roads, index, origin, usable);
-    const point = { x: 0, y: 0 };
     for (let s = 0; s < roads.segmentCount; s++) {
-      let minX = Infinity;
-      let minY = Infinity;
-      let maxX = -Infinity;
-      let maxY = -Infinity;
-      snapper.forEachPoint(s, (latE7, lonE7) => {
-        snapper.project(latE7 / 1e7, lonE7 / 1e7, point);
-        minX = Math.min(minX, point.x);
-        minY = Math.min(minY, point.y);
-        maxX = Math.max(maxX, point.x);
-        maxY = Math.max(maxY, point.y);
-      });
-      index.add(minX, minY, maxX, maxY);
+      const box = snapper.cellBox(s);
+      index.add(box.minX, box.minY, box.maxX, box.maxY);
     }
     if (roads.segmentCount === 0) index.add(0, 0, 0, 0);
     index.finish();
@@ -85,7 +95,13 @@ export class SegmentSnapper {
     let best: SnappedPoint | undefined;
     let wanted = 8;
     for (;;) {
-      const candidates = this.index.neighbors(query.x, query.y, wanted, maxDistanceM, this.usable);
+      const candidates = this.index.neighbors(
+        this.cellX(query.x),
+        this.cellY(query.y),
+        wanted,
+        maxDistanceM / this.cellM,
+        this.usable,
+      );
       for (const s of candidates) {
         const hit = this.nearestOnSegment(s, query.x, query.y);
         if (hit.distanceM <= maxDistanceM && (!best || hit.distanceM < best.distanceM)) best = hit;
@@ -137,23 +153,44 @@ export class SegmentSnapper {
     };
   }
 
+  /** Distance in metres from (x, y) to a segment's box as the index stores it (a lower bound for every later candidate). */
   private boxDistance(item: number, x: number, y: number): number {
-    // Flatbush keeps leaf boxes in sorted order; recompute from the segment instead.
+    const box = this.cellBox(item);
+    const cx = this.cellX(x);
+    const cy = this.cellY(y);
+    const dx = cx < box.minX ? box.minX - cx : cx > box.maxX ? cx - box.maxX : 0;
+    const dy = cy < box.minY ? box.minY - cy : cy > box.maxY ? cy - box.maxY : 0;
+    return Math.hypot(dx, dy) * this.cellM;
+  }
+
+  /** A segment's box on the 16-bit grid, rounded outwards. */
+  private cellBox(segment: number): { minX: number; minY: number; maxX: number; maxY: number } {
     let minX = Infinity;
     let minY = Infinity;
     let maxX = -Infinity;
     let maxY = -Infinity;
     const p = { x: 0, y: 0 };
-    this.forEachPoint(item, (latE7, lonE7) => {
+    this.forEachPoint(segment, (latE7, lonE7) => {
       this.project(latE7 / 1e7, lonE7 / 1e7, p);
       minX = Math.min(minX, p.x);
       minY = Math.min(minY, p.y);
       maxX = Math.max(maxX, p.x);
       maxY = Math.max(maxY, p.y);
     });
-    const dx = x < minX ? minX - x : x > maxX ? x - maxX : 0;
-    const dy = y < minY ? minY - y : y > maxY ? y - maxY : 0;
-    return Math.hypot(dx, dy);
+    return {
+      minX: Math.floor(this.cellX(minX)),
+      minY: Math.floor(this.cellY(minY)),
+      maxX: Math.ceil(this.cellX(maxX)),
+      maxY: Math.ceil(this.cellY(maxY)),
+    };
+  }
+
+  private cellX(x: number): number {
+    return (x - this.gridMinX) / this.cellM;
+  }
+
+  private cellY(y: number): number {
+    return (y - this.gridMinY) / this.cellM;
   }
 
   private project(lat: number, lon: number, out: { x: number; y: number }): void {

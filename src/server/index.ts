@@ -1,0 +1,1 @@
+export { buildServer, startServer } from './server.ts';

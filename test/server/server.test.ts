@@ -1,0 +1,62 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { DEFAULT_REGION, generateRegion } from '../../src/map/index.ts';
+import { compileMap, openMap } from '../../src/cli/maps.ts';
+import { buildServer } from '../../src/server/index.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'cabin-server-'));
+const path = join(dir, 'default.cabin');
+compileMap({ ...DEFAULT_REGION, bbox: [0, 0, 0, 0] }, (sink) => generateRegion(sink), path);
+const app = buildServer(openMap(path));
+test.after(async () => {
+  await app.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+test('reports health and the loaded map', async () => {
+  const health = await app.inject('/healthz');
+  assert.equal(health.statusCode, 200);
+  assert.deepEqual(health.json(), { ok: true, map: DEFAULT_REGION.name });
+  const info = (await app.inject('/api/map')).json();
+  assert.equal(info.info.synthetic, true);
+  assert.ok(info.nodes > 3000 && info.parking > 0 && info.food > 0 && info.signals > 0);
+});
+
+test('answers a route with steps, polyline and GeoJSON', async () => {
+  const response = await app.inject('/api/route?from=31.2304,121.4737&to=31.26,121.50&lang=zh');
+  assert.equal(response.statusCode, 200);
+  const route = response.json();
+  assert.ok(route.distanceM > 1000 && route.durationS > 60);
+  assert.equal(typeof route.polyline, 'string');
+  assert.equal(route.legs[0].steps.at(-1).maneuver.type, 'arrive');
+  const geojson = (await app.inject('/api/route?from=31.2304,121.4737&to=31.26,121.50&format=geojson')).json();
+  assert.equal(geojson.type, 'FeatureCollection');
+  assert.equal(geojson.features[0].geometry.type, 'LineString');
+});
+
+test('rejects bad requests with a message saying what was wrong', async () => {
+  const bad = await app.inject('/api/route?from=abc&to=31.26,121.50');
+  assert.equal(bad.statusCode, 400);
+  assert.match(bad.json().error, /from: expected LAT,LON/);
+  const offMap = await app.inject('/api/route?from=0,0&to=31.26,121.50');
+  assert.equal(offMap.statusCode, 400);
+  assert.match(offMap.json().error, /from any road/);
+  const traffic = await app.inject({ method: 'POST', url: '/api/traffic', payload: { updates: [{ segment: 99999999, factor: 0.5 }] } });
+  assert.equal(traffic.statusCode, 400);
+  assert.match(traffic.json().error, /segment 99999999 is not on this map/);
+  const notJson = await app.inject({ method: 'POST', url: '/api/traffic', payload: 'nope', headers: { 'content-type': 'application/json' } });
+  assert.equal(notJson.statusCode, 400);
+  assert.doesNotMatch(notJson.body, /at .*\.ts/);
+});
+
+test('applies a live traffic update and routes with it', async () => {
+  const before = (await app.inject('/api/route?from=31.2304,121.4737&to=31.26,121.50')).json();
+  const updates = Array.from({ length: 6440 }, (_, segment) => ({ segment, factor: 0.5 }));
+  const applied = await app.inject({ method: 'POST', url: '/api/traffic', payload: { updates } });
+  assert.equal(applied.statusCode, 200);
+  const after = (await app.inject('/api/route?from=31.2304,121.4737&to=31.26,121.50')).json();
+  assert.ok(Math.abs(after.durationS - 2 * before.durationS) < 1, `${after.durationS} vs ${before.durationS}`);
+});
