@@ -22,11 +22,16 @@ export class ManyToMany {
   private readonly touched: Uint32Array;
   private touchedCount = 0;
   private readonly settledList: number[] = [];
+  /** Per-node bucket sizes and offsets; all zero between calls. */
+  private readonly bucketCount: Uint32Array;
+  private readonly bucketStart: Uint32Array;
 
   constructor(private readonly h: Hierarchy) {
     this.heap = new NodeHeap(h.nodeCount);
     this.dist = new Float64Array(h.nodeCount).fill(Infinity);
     this.touched = new Uint32Array(h.nodeCount);
+    this.bucketCount = new Uint32Array(h.nodeCount);
+    this.bucketStart = new Uint32Array(h.nodeCount);
   }
 
   /**
@@ -37,43 +42,52 @@ export class ManyToMany {
   table(sources: readonly (readonly Seed[])[], targets: readonly (readonly Seed[])[]): Float64Array {
     const result = new Float64Array(sources.length * targets.length).fill(Infinity);
     const { rank } = this.h;
-    // Buckets as flat arrays grouped by node: entries are (target index, distance).
-    const bucketNode: number[] = [];
-    const bucketTarget: number[] = [];
-    const bucketDist: number[] = [];
+    // Buckets grouped by node with a counting sort: (target, distance)
+    // entries of node r are [bucketStart[r], bucketStart[r] + bucketCount[r]).
+    const entryNode: number[] = [];
+    const entryTarget: number[] = [];
+    const entryDist: number[] = [];
+    const { bucketCount, bucketStart } = this;
+    const nodes: number[] = [];
     for (let t = 0; t < targets.length; t++) {
       this.upwardSearch(targets[t]!, false, rank);
       for (const r of this.settledList) {
-        bucketNode.push(r);
-        bucketTarget.push(t);
-        bucketDist.push(this.dist[r]!);
+        if (bucketCount[r] === 0) nodes.push(r);
+        bucketCount[r]!++;
+        entryNode.push(r);
+        entryTarget.push(t);
+        entryDist.push(this.dist[r]!);
       }
     }
-    // Index buckets by node: sort entry ids by node and keep per-node ranges in a map.
-    const order = Array.from(bucketNode.keys()).sort((a, b) => bucketNode[a]! - bucketNode[b]!);
-    const bucketStart = new Map<number, [number, number]>();
-    for (let i = 0; i < order.length; ) {
-      const node = bucketNode[order[i]!]!;
-      let j = i;
-      while (j < order.length && bucketNode[order[j]!] === node) j++;
-      bucketStart.set(node, [i, j]);
-      i = j;
+    let offset = 0;
+    for (const r of nodes) {
+      bucketStart[r] = offset;
+      offset += bucketCount[r]!;
+      bucketCount[r] = 0; // refilled below as the fill cursor
+    }
+    const bucketTarget = new Uint32Array(offset);
+    const bucketDist = new Float64Array(offset);
+    for (let i = 0; i < entryNode.length; i++) {
+      const r = entryNode[i]!;
+      const slot = bucketStart[r]! + bucketCount[r]!++;
+      bucketTarget[slot] = entryTarget[i]!;
+      bucketDist[slot] = entryDist[i]!;
     }
     for (let s = 0; s < sources.length; s++) {
       this.upwardSearch(sources[s]!, true, rank);
       const row = s * targets.length;
       for (const r of this.settledList) {
-        const range = bucketStart.get(r);
-        if (!range) continue;
+        const count = bucketCount[r]!;
+        if (count === 0) continue;
         const d = this.dist[r]!;
-        for (let i = range[0]; i < range[1]; i++) {
-          const entry = order[i]!;
-          const total = d + bucketDist[entry]!;
-          const slot = row + bucketTarget[entry]!;
+        for (let i = bucketStart[r]!, end = i + count; i < end; i++) {
+          const total = d + bucketDist[i]!;
+          const slot = row + bucketTarget[i]!;
           if (total < result[slot]!) result[slot] = total;
         }
       }
     }
+    for (const r of nodes) bucketCount[r] = 0;
     return result;
   }
 

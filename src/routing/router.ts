@@ -41,6 +41,8 @@ export interface Waypoint {
   /** Name of the road it snapped to ('' when unnamed). */
   name: string;
   segment: number;
+  /** Where on the segment, as a fraction of its length from its `from` node. */
+  fraction: number;
 }
 
 export interface Route {
@@ -146,6 +148,7 @@ export class Router {
           distanceM: hit.distanceM,
           name: this.roadName(hit.segment),
           segment: hit.segment,
+          fraction: hit.fraction,
         })),
       },
     };
@@ -315,9 +318,16 @@ export class Router {
     const path = this.query.path();
     if (!path) return undefined;
     // Which way the route leaves the start segment and enters the last one.
-    const startBackward = path.startNode !== this.headOf(from.segment, false) || !(sourceFlags & SEGMENT_FORWARD);
-    const endOrigin = this.originOf(path.endNode);
-    const endBackward = !(targetFlags & SEGMENT_FORWARD) || (roads.segmentFrom[to.segment] !== endOrigin);
+    const both = SEGMENT_FORWARD | SEGMENT_BACKWARD;
+    let startBackward = path.startNode !== this.headOf(from.segment, false) || !(sourceFlags & SEGMENT_FORWARD);
+    if ((sourceFlags & both) === both && this.headOf(from.segment, false) === this.headOf(from.segment, true)) {
+      // A loop (both ends at one node): the search kept the cheaper of the two seeds for that node.
+      startBackward = from.fraction < 1 - from.fraction;
+    }
+    let endBackward = !(targetFlags & SEGMENT_FORWARD) || roads.segmentFrom[to.segment] !== this.originOf(path.endNode);
+    if ((targetFlags & both) === both && roads.segmentFrom[to.segment] === roads.segmentTo[to.segment]) {
+      endBackward = 1 - to.fraction < to.fraction;
+    }
     const pieces: DrivenPiece[] = [this.piece(from.segment, startBackward, from.fraction, startBackward ? 0 : 1)];
     for (const key of path.arcs) {
       pieces.push(this.piece(key >>> 1, (key & 1) === 1, key & 1 ? 1 : 0, key & 1 ? 0 : 1));
