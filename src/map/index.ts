@@ -5,3 +5,4 @@ export type { RegionOptions } from './default-region.ts';
 export { readOsmPbf, PbfError } from './osm/pbf.ts';
 export { encodeMapFile, decodeMapFile, MapFileError, MAP_FORMAT_VERSION } from './map-file.ts';
 export type { MapAttachments, TypedArray } from './map-file.ts';
+export { EARTH_RADIUS_M, haversineM } from './geo.ts';

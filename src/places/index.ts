@@ -1,5 +1,6 @@
 // Places: parking and food near a destination or along a route, opening hours, live parking availability.
-export { PlacesIndex, haversineM } from './places-index.ts';
+export { PlacesIndex } from './places-index.ts';
+export { haversineM } from '../map/index.ts';
 export type { NearbyPlace, CorridorPlace } from './places-index.ts';
 export { KNOWN_CUISINES, cuisineById, parentCuisine, normaliseCuisine, placeCuisines, cuisineFromWord, cuisineMatch } from './cuisine.ts';
 export type { Cuisine } from './cuisine.ts';

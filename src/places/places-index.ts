@@ -6,9 +6,8 @@
  * candidate for distances to a polyline.
  */
 import KDBush from 'kdbush';
-import type { CabinMap, FoodPlace, ParkingPlace } from '../map/index.ts';
+import { EARTH_RADIUS_M, haversineM, type CabinMap, type FoodPlace, type ParkingPlace } from '../map/index.ts';
 
-const EARTH_RADIUS_M = 6_371_008.8;
 const RADIANS = Math.PI / 180;
 const METRES_PER_DEGREE = EARTH_RADIUS_M * RADIANS;
 
@@ -26,13 +25,6 @@ export interface CorridorPlace<P> extends NearbyPlace<P> {
   alongM: number;
 }
 
-/** Great-circle distance in metres (haversine). */
-export function haversineM(lat1: number, lon1: number, lat2: number, lon2: number): number {
-  const dLat = (lat2 - lat1) * RADIANS;
-  const dLon = (lon2 - lon1) * RADIANS;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * RADIANS) * Math.cos(lat2 * RADIANS) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
-}
 
 /** Degrees of longitude that span at least `metres` anywhere between latitudes lat ± dLat. */
 function lonPadding(lat: number, dLat: number, metres: number): number {

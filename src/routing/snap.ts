@@ -1,7 +1,6 @@
 import Flatbush from 'flatbush';
-import type { RoadNetwork } from '../map/index.ts';
+import { EARTH_RADIUS_M, haversineM, type RoadNetwork } from '../map/index.ts';
 
-const EARTH_RADIUS_M = 6_371_008.8;
 const RADIANS = Math.PI / 180;
 
 /** Where a coordinate meets the road network. */
@@ -238,9 +237,4 @@ function projectionOrigin(roads: RoadNetwork): { lat: number; lon: number } {
 }
 
 /** Great-circle distance in metres (haversine). */
-export function distanceM(lat1: number, lon1: number, lat2: number, lon2: number): number {
-  const dLat = (lat2 - lat1) * RADIANS;
-  const dLon = (lon2 - lon1) * RADIANS;
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(lat1 * RADIANS) * Math.cos(lat2 * RADIANS) * Math.sin(dLon / 2) ** 2;
-  return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
-}
+export const distanceM = haversineM;
