@@ -11,6 +11,9 @@ import {
   simulateOccupancy,
   type PlacesContext,
 } from '../places/index.ts';
+import { SignalStore } from '../signals/store.ts';
+import { createSignalSimulator } from '../signals/simulator.ts';
+import { v2xPush } from '../signals/feeds/push.ts';
 
 const latLon = z
   .string()
@@ -67,6 +70,10 @@ export interface ServerOptions {
   now?: () => Date;
   /** Feed simulated parking occupancy (the built-in synthetic map does by default). */
   simulateParking?: boolean;
+  /** Run the roadside-unit simulator for every signalised intersection (the synthetic map does by default). */
+  simulateSignals?: boolean;
+  /** The traffic-light store the feeds fill; one is made when not given. */
+  signals?: SignalStore;
 }
 
 /** The HTTP API on one loaded map: health, map facts, routes, live traffic, parking and food. */
@@ -80,6 +87,21 @@ export function buildServer(opened: OpenMap, options: ServerOptions = {}): Fasti
     const feed = (): void => void places.occupancy.ingestAll(simulateOccupancy(map, now(), 1), now());
     feed();
     const timer = setInterval(feed, 30_000);
+    timer.unref();
+    app.addHook('onClose', async () => clearInterval(timer));
+  }
+  const signals = options.signals ?? new SignalStore();
+  void app.register(v2xPush, { store: signals, clock: () => now().getTime() });
+  if (options.simulateSignals ?? map.info.synthetic) {
+    // The demo's roadside units: MAP once, then SPaT at 10 Hz as real RSUs publish it.
+    const simulator = createSignalSimulator(map, { seed: 1 });
+    for (const message of simulator.maps()) signals.acceptMap(message, now().getTime());
+    const publish = (): void => {
+      const at = now().getTime();
+      signals.acceptSpat(simulator.spatAt(at), at);
+    };
+    publish();
+    const timer = setInterval(publish, 100);
     timer.unref();
     app.addHook('onClose', async () => clearInterval(timer));
   }

@@ -106,3 +106,8 @@ test('finds food near a point and along a route with router-computed detours', a
   assert.equal(badQuery.statusCode, 400);
   assert.match(badQuery.json().error, /to:/);
 });
+
+test('publishes the simulated roadside units of the default map into the traffic-light store', async () => {
+  const stats = (await app.inject('/api/v2x/stats')).json();
+  assert.ok(stats.store.accepted > 100, `accepted ${JSON.stringify(stats.store)}`);
+});
