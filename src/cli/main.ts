@@ -1,10 +1,14 @@
 import { parseArgs } from 'node:util';
-import { basename, resolve } from 'node:path';
-import { existsSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync } from 'node:fs';
 import { MapFileError, PbfError, type CabinMap } from '../map/index.ts';
 import type { LatLon } from '../routing/index.ts';
+import type { Agent, TurnResult } from '../agent/dialogue.ts';
+import type { Card } from '../agent/tools.ts';
+import type { Assistant } from '../agent/assistant.ts';
+import type { LlmPlanner } from '../agent/llm/index.ts';
 import { defaultMapPath, importPbf, openDefaultMap, openMap, type OpenMap } from './maps.ts';
-import { routeGeoJson, routeJson, routeText, type Language } from './format.ts';
+import { formatDistance, routeGeoJson, routeJson, routeText, type Language } from './format.ts';
 import { Progress } from './progress.ts';
 
 const USAGE = `cabin — an offline in-car assistant on OpenStreetMap data
@@ -14,9 +18,13 @@ Usage:
   cabin route [--map REGION.cabin] --from LAT,LON --to LAT,LON [--via LAT,LON ...] [--lang en|zh] [--json | --geojson]
   cabin info [--map REGION.cabin]
   cabin start [--map REGION.cabin] [--port 8080] [--host 127.0.0.1]
+  cabin ask "REQUEST" [--map REGION.cabin] [--from LAT,LON] [--lang en|zh] [--json] [--prefs FILE] [--driver ID] [--llm | --no-llm]
+  cabin chat [--map REGION.cabin] [--from LAT,LON] [--lang en|zh] [--prefs FILE] [--driver ID]
 
 Without --map, commands use the built-in default map (a synthetic district,
 generated on first use into ${defaultMapPath()}).
+\`ask\` and \`chat\` talk to the assistant in English or Chinese from a car parked
+at the map's centre (or --from); preferences are kept in ${defaultPreferencesPath()}.
 `;
 
 /** Thrown for wrong command-line use; printed without a stack trace. */
@@ -33,6 +41,10 @@ async function main(argv: string[]): Promise<number> {
       return runInfo(rest);
     case 'start':
       return runStart(rest);
+    case 'ask':
+      return runAsk(rest);
+    case 'chat':
+      return runChat(rest);
     case undefined:
     case 'help':
     case '--help':
@@ -171,6 +183,210 @@ async function runStart(args: string[]): Promise<number> {
   const address = await startServer(opened, { port, host: values.host });
   process.stdout.write(`${describe(opened.map)}\n\nCabin is running at ${address}\n`);
   return -1; // keep running
+}
+
+/** Where `ask` and `chat` keep drivers' preferences. */
+function defaultPreferencesPath(): string {
+  return process.env['CABIN_PREFERENCES'] ?? join(dirname(defaultMapPath()), 'preferences.sqlite');
+}
+
+const AGENT_OPTIONS = {
+  map: { type: 'string' },
+  from: { type: 'string' },
+  lang: { type: 'string' },
+  prefs: { type: 'string' },
+  driver: { type: 'string', default: 'driver' },
+  llm: { type: 'boolean' },
+} as const;
+
+interface AgentSession {
+  agent: Agent;
+  /** The agent, upgraded by the LLM planner when one is configured. */
+  assistant: Assistant;
+  opened: OpenMap;
+  /** Where the simulated car is parked: the map's centre on a road, or --from. */
+  parkedAt: LatLon;
+  /** The car at `now`: parked, or where it would be on the trip it is driving. */
+  vehicleAt(now: Date): LatLon;
+  /** Refreshes the default map's simulated parking feed, as the server does. */
+  refresh(now: Date): void;
+  close(): void;
+}
+
+/**
+ * The LLM planner from CABIN_LLM_* (see docs/agent-llm.md): used when
+ * configured unless `--no-llm`; `--llm` insists on one.
+ */
+async function openPlanner(llm: boolean | undefined): Promise<LlmPlanner | undefined> {
+  if (llm === false) return undefined;
+  const { llmConfigFromEnv, createLlmPlanner } = await import('../agent/llm/index.ts');
+  const config = llmConfigFromEnv(process.env);
+  if (!config.ok) throw new UsageError(`the LLM endpoint settings are wrong:\n  ${config.errors.join('\n  ')}`);
+  if (!config.config) {
+    if (llm) throw new UsageError('--llm needs CABIN_LLM_URL and CABIN_LLM_MODEL (see docs/agent-llm.md)');
+    return undefined;
+  }
+  return createLlmPlanner(config.config);
+}
+
+async function openAgent(values: {
+  map?: string | undefined;
+  from?: string | undefined;
+  lang?: string | undefined;
+  prefs?: string | undefined;
+  driver?: string | undefined;
+  llm?: boolean | undefined;
+}): Promise<AgentSession> {
+  const language = values.lang === undefined ? undefined : values.lang === 'zh' ? 'zh' : values.lang === 'en' ? 'en' : null;
+  if (language === null) throw new UsageError(`--lang must be en or zh, not "${values.lang}"`);
+  const from = values.from === undefined ? undefined : parseLatLon(values.from, 'from');
+  const opened = loadMap(values.map);
+  const [{ Agent, createAgentSetup }, { understand }, { SqlitePreferenceStore }, { signalFeedSource }, places, { createSignalSimulator, SignalStore }] = await Promise.all([
+    import('../agent/dialogue.ts'),
+    import('../agent/understanding/index.ts'),
+    import('../agent/preferences.ts'),
+    import('../agent/tools.ts'),
+    import('../places/index.ts'),
+    import('../signals/index.ts'),
+  ]);
+  const { map } = opened;
+  // The synthetic map has signals but no roadside units: its lights are simulated, built on the first question about one.
+  const trafficLights = map.info.synthetic
+    ? signalFeedSource(() => {
+        const simulator = createSignalSimulator(map);
+        const store = new SignalStore();
+        const now = Date.now();
+        for (const message of simulator.maps()) store.acceptMap(message, now);
+        return { store, update: (nowMs: number) => void store.acceptSpat(simulator.spatAt(nowMs), nowMs) };
+      })
+    : undefined;
+  const setup = createAgentSetup(map, opened.router, trafficLights ? { trafficLights } : {});
+  const prefsPath = values.prefs ?? defaultPreferencesPath();
+  mkdirSync(dirname(resolve(prefsPath)), { recursive: true });
+  const store = SqlitePreferenceStore.open(prefsPath);
+  const agent = new Agent({
+    setup,
+    understand,
+    preferences: store,
+    driverId: values.driver ?? 'driver',
+    ...(language ? { language } : {}),
+  });
+  const { Assistant } = await import('../agent/assistant.ts');
+  const assistant = new Assistant(agent, await openPlanner(values.llm));
+  const [w, s, e, n] = opened.map.info.bbox;
+  const centre = { lat: (s + n) / 2, lon: (w + e) / 2 };
+  const onRoad = opened.router.snap(from ?? centre, 5000);
+  if (from && !opened.router.snap(from, 1000)) throw new UsageError(`--from ${values.from} is more than 1000 m from any road on ${opened.map.info.name}`);
+  const parkedAt = onRoad ? { lat: onRoad.lat, lon: onRoad.lon } : centre;
+  return {
+    agent,
+    assistant,
+    opened,
+    parkedAt,
+    vehicleAt(now) {
+      const trip = agent.trip;
+      if (!trip) return parkedAt;
+      const at = places.positionAt(trip, now);
+      return at.kind === 'before-departure' ? parkedAt : { lat: at.lat, lon: at.lon };
+    },
+    refresh(now) {
+      if (opened.map.info.synthetic) setup.places.occupancy.ingestAll(places.simulateOccupancy(opened.map, now, 1), now);
+    },
+    close: () => store.close(),
+  };
+}
+
+/** A card as one line of text, in the answer's language. */
+function cardLine(card: Card, lang: Language): string | undefined {
+  const pick = (b: { en: string; zh: string }): string => b[lang];
+  const reasons = (list: readonly { en: string; zh: string }[]): string => list.map(pick).join(lang === 'zh' ? '，' : ', ');
+  switch (card.kind) {
+    case 'parking':
+    case 'food':
+      return `${pick(card.name)}  (${reasons(card.reasons)})`;
+    case 'place':
+      return card.distanceM === undefined ? pick(card.name) : `${pick(card.name)}  (${formatDistance(card.distanceM, lang)})`;
+    case 'trip':
+      return lang === 'zh'
+        ? `→ ${pick(card.destination)}：${formatDistance(card.distanceM, lang)}，${card.arrival}到达`
+        : `→ ${pick(card.destination)}: ${formatDistance(card.distanceM, lang)}, arriving ${card.arrival}`;
+    case 'status':
+    case 'traffic-light':
+    case 'preferences':
+      return undefined;
+    default: {
+      const never: never = card;
+      throw new Error(`unknown card ${String(never)}`);
+    }
+  }
+}
+
+/** The answer as text: what the driver hears, then what the screen lists. */
+function turnText(turn: TurnResult): string {
+  const lines = [turn.speech.text];
+  let n = 1;
+  for (const card of turn.cards) {
+    const line = cardLine(card, turn.speech.language);
+    if (line === undefined) continue;
+    lines.push(card.kind === 'trip' ? `  ${line}` : `  ${String(n++).padStart(2)}. ${line}`);
+  }
+  return lines.join('\n');
+}
+
+async function runAsk(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { ...AGENT_OPTIONS, json: { type: 'boolean', default: false } },
+  });
+  const text = positionals.join(' ').trim();
+  if (text === '') throw new UsageError('cabin ask needs a request, for example: cabin ask "take me to Oak Road"');
+  const session = await openAgent(values);
+  try {
+    const now = new Date();
+    session.refresh(now);
+    const { turn, path, note } = await session.assistant.turn(text, { now, vehicle: session.parkedAt });
+    if (values.json) process.stdout.write(JSON.stringify({ ...turn, path, ...(note ? { note } : {}), vehicle: session.parkedAt }, null, 2) + '\n');
+    else process.stdout.write(turnText(turn) + '\n');
+    if (note && !values.json) process.stderr.write(`(embedded: ${note})\n`);
+  } finally {
+    session.close();
+  }
+  return 0;
+}
+
+async function runChat(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: AGENT_OPTIONS });
+  const session = await openAgent(values);
+  const { createInterface } = await import('node:readline');
+  const lang = values.lang === 'zh' || (values.lang === undefined && session.agent.preferences.language === 'zh') ? 'zh' : 'en';
+  const where = `${session.parkedAt.lat.toFixed(5)},${session.parkedAt.lon.toFixed(5)}`;
+  process.stdout.write(
+    lang === 'zh'
+      ? `Cabin（${session.opened.map.info.name}），车停在${where}。想去哪里、找停车场或吃饭，都可以问我。Ctrl-D 退出。\n`
+      : `Cabin on ${session.opened.map.info.name}, parked at ${where}. Ask me to go somewhere, or for parking or food. Ctrl-D quits.\n`,
+  );
+  const lines = createInterface({ input: process.stdin, output: process.stdout, prompt: '> ', terminal: process.stdin.isTTY === true });
+  lines.prompt();
+  try {
+    for await (const line of lines) {
+      const text = line.trim();
+      if (text === 'exit' || text === 'quit' || text === '退出') break;
+      if (text !== '') {
+        const now = new Date();
+        session.refresh(now);
+        const { turn, note } = await session.assistant.turn(text, { now, vehicle: session.vehicleAt(now) });
+        process.stdout.write(turnText(turn) + '\n');
+        if (note) process.stderr.write(`(embedded: ${note})\n`);
+      }
+      lines.prompt();
+    }
+  } finally {
+    lines.close();
+    session.close();
+  }
+  process.stdout.write('\n');
+  return 0;
 }
 
 main(process.argv.slice(2)).then(
