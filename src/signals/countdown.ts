@@ -13,7 +13,7 @@
  * Pure: `now` is a parameter, the history is an in-memory model the caller
  * feeds with every SPaT it receives.
  */
-import { MOVEMENT_PHASES, intersectionKey, isGo, isStop, type IntersectionSignals, type MovementPhase, type SignalGroupState } from './model.ts';
+import { MOVEMENT_PHASES, intersectionKey, isGo, isStop, type IntersectionSignals, type MovementPhase, type PhaseTiming, type SignalGroupState } from './model.ts';
 
 /**
  * Countdown display thresholds and why.
@@ -46,6 +46,14 @@ const FIXED_END_TOLERANCE_MS = 100;
 /** History quantiles that bound the range it gives. */
 const HISTORY_LOW_Q = 0.05;
 const HISTORY_HIGH_Q = 0.95;
+/**
+ * Default quantile of the likely end (see `SignalHistoryOptions.likelyQuantile`). In the SUMO study
+ * (bench/signals-sumo.ts, actuated) 0.75 gave the smallest median error 10–20 s ahead and cut greens
+ * shown > 2 s early from 59–69 % (median) to 35–41 %; higher quantiles trade more error for fewer early ones.
+ */
+const LIKELY_Q = 0.75;
+/** Bound positions remembered per phase while it runs (one per message with bounds, at 1 Hz over two minutes). */
+const PENDING_POSITIONS = 128;
 
 /** What the driver sees of a phase. */
 export type Light = 'green' | 'amber' | 'red' | 'red-amber' | 'flashing-red' | 'flashing-amber' | 'dark' | 'unknown';
@@ -119,6 +127,8 @@ interface DurationQuantiles {
   low: number;
   median: number;
   high: number;
+  /** The quantile taken as the likely end (`likelyQuantile`). */
+  likely: number;
   samples: number;
 }
 
@@ -133,6 +143,17 @@ interface Track {
   heads: Uint16Array;
   /** The phase seen after each phase, −1 unknown. */
   successor: Int8Array;
+  /**
+   * Where past ends fell inside the message's [minEnd, maxEnd] window, as a
+   * fraction of it, per phase (rings like `durations`): the fallback when too
+   * few durations fit the window.
+   */
+  positions: (Float64Array | undefined)[];
+  positionCounts: Uint16Array;
+  positionHeads: Uint16Array;
+  /** The windows (minEnd, maxEnd pairs) the messages stated for the current phase, resolved when it ends. */
+  pending: Float64Array;
+  pendingCount: number;
 }
 
 export interface SignalHistoryOptions {
@@ -144,6 +165,13 @@ export interface SignalHistoryOptions {
   maxHoldGapMs?: number;
   /** Durations needed (longer than the elapsed time) before the history predicts. Default 3. */
   minSamples?: number;
+  /**
+   * The quantile of the conditional duration taken as the likely end. Above
+   * the median because the costs are asymmetric: a green shown too early
+   * invites creeping and jump starts, one shown late costs a second of
+   * reaction. Default LIKELY_Q.
+   */
+  likelyQuantile?: number;
 }
 
 /**
@@ -156,6 +184,7 @@ export class SignalHistory {
   private readonly maxChangeGapMs: number;
   private readonly maxHoldGapMs: number;
   private readonly minSamples: number;
+  private readonly likelyQuantile: number;
   private readonly tracks = new Map<string, Track>();
   private readonly scratch: Float64Array;
   /** States that arrived older than one already seen, ignored. */
@@ -166,6 +195,7 @@ export class SignalHistory {
     this.maxChangeGapMs = options.maxChangeGapMs ?? 2_000;
     this.maxHoldGapMs = options.maxHoldGapMs ?? 10_000;
     this.minSamples = options.minSamples ?? 3;
+    this.likelyQuantile = options.likelyQuantile ?? LIKELY_Q;
     this.scratch = new Float64Array(this.capacity);
   }
 
@@ -192,8 +222,14 @@ export class SignalHistory {
         counts: new Uint16Array(MOVEMENT_PHASES.length),
         heads: new Uint16Array(MOVEMENT_PHASES.length),
         successor: new Int8Array(MOVEMENT_PHASES.length).fill(-1),
+        positions: new Array<Float64Array | undefined>(MOVEMENT_PHASES.length).fill(undefined),
+        positionCounts: new Uint16Array(MOVEMENT_PHASES.length),
+        positionHeads: new Uint16Array(MOVEMENT_PHASES.length),
+        pending: new Float64Array(2 * PENDING_POSITIONS),
+        pendingCount: 0,
       };
       this.tracks.set(id, track);
+      this.remember(track, event.timing);
       return;
     }
     if (at < track.lastSeen) {
@@ -207,15 +243,44 @@ export class SignalHistory {
       if (!Number.isNaN(track.startedAt) && !Number.isNaN(changedAt) && changedAt > track.startedAt) {
         this.record(track, track.phase, changedAt - track.startedAt);
       }
+      if (!Number.isNaN(changedAt)) this.resolvePositions(track, track.phase, changedAt);
+      track.pendingCount = 0;
       if (gap <= this.maxChangeGapMs) track.successor[track.phase] = phase;
       track.phase = phase;
       track.startedAt = changedAt;
     } else if (gap > this.maxHoldGapMs) {
       track.startedAt = startHint ?? NaN;
+      track.pendingCount = 0;
     } else if (startHint !== undefined && Number.isNaN(track.startedAt)) {
       track.startedAt = startHint;
     }
     track.lastSeen = at;
+    this.remember(track, event.timing);
+  }
+
+  /** Keeps the window a message states for the current phase's end, to learn where in it the end falls. */
+  private remember(track: Track, timing: PhaseTiming | undefined): void {
+    const min = timing?.minEndTime;
+    const max = timing?.maxEndTime;
+    if (min === undefined || max === undefined || max - min <= FIXED_END_TOLERANCE_MS) return;
+    const slot = track.pendingCount % PENDING_POSITIONS;
+    track.pending[2 * slot] = min;
+    track.pending[2 * slot + 1] = max;
+    track.pendingCount++;
+  }
+
+  private resolvePositions(track: Track, phase: number, endedAt: number): void {
+    const n = Math.min(track.pendingCount, PENDING_POSITIONS);
+    if (n === 0) return;
+    let ring = track.positions[phase];
+    if (!ring) ring = track.positions[phase] = new Float64Array(this.capacity);
+    for (let i = 0; i < n; i++) {
+      const min = track.pending[2 * i]!;
+      const max = track.pending[2 * i + 1]!;
+      ring[track.positionHeads[phase]!] = Math.max(0, Math.min(1, (endedAt - min) / (max - min)));
+      track.positionHeads[phase] = (track.positionHeads[phase]! + 1) % this.capacity;
+      track.positionCounts[phase] = Math.min(this.capacity, track.positionCounts[phase]! + 1);
+    }
   }
 
   private record(track: Track, phase: number, durationMs: number): void {
@@ -246,20 +311,72 @@ export class SignalHistory {
 
   /**
    * Quantiles of the phase's duration given that it has lasted `elapsedMs`
-   * already (0: unconditional): only past durations longer than that count.
-   * Undefined when fewer than `minSamples` do.
+   * already (0: unconditional) and, where given, will not last beyond
+   * `atMostMs`: only past durations in (elapsedMs, atMostMs] count — the
+   * distribution truncated to what is still possible. Undefined when fewer
+   * than `minSamples` do.
    */
-  duration(key: string, signalGroup: number, phase: MovementPhase, elapsedMs = 0): DurationQuantiles | undefined {
+  duration(key: string, signalGroup: number, phase: MovementPhase, elapsedMs = 0, atMostMs = Infinity): DurationQuantiles | undefined {
     const track = this.tracks.get(`${key}#${signalGroup}`);
     if (!track) return undefined;
     const p = MOVEMENT_PHASES.indexOf(phase);
     const ring = track.durations[p];
     if (!ring) return undefined;
     let n = 0;
-    for (let i = 0; i < track.counts[p]!; i++) if (ring[i]! > elapsedMs) this.scratch[n++] = ring[i]!;
+    for (let i = 0; i < track.counts[p]!; i++) if (ring[i]! > elapsedMs && ring[i]! <= atMostMs) this.scratch[n++] = ring[i]!;
     if (n < this.minSamples) return undefined;
     const sorted = this.scratch.subarray(0, n).sort();
-    return { low: quantile(sorted, HISTORY_LOW_Q), median: quantile(sorted, 0.5), high: quantile(sorted, HISTORY_HIGH_Q), samples: n };
+    return {
+      low: quantile(sorted, HISTORY_LOW_Q),
+      median: quantile(sorted, 0.5),
+      high: quantile(sorted, HISTORY_HIGH_Q),
+      likely: quantile(sorted, this.likelyQuantile),
+      samples: n,
+    };
+  }
+
+  /**
+   * Where in a stated [minEnd, maxEnd] window the phase's ends fell, as the
+   * `likelyQuantile` of past fractions of the window (0: at minEnd, 1: at
+   * maxEnd). Undefined when fewer than `minSamples` are known.
+   */
+  windowPosition(key: string, signalGroup: number, phase: MovementPhase): number | undefined {
+    const track = this.tracks.get(`${key}#${signalGroup}`);
+    if (!track) return undefined;
+    const p = MOVEMENT_PHASES.indexOf(phase);
+    const ring = track.positions[p];
+    const n = track.positionCounts[p]!;
+    if (!ring || n < this.minSamples) return undefined;
+    for (let i = 0; i < n; i++) this.scratch[i] = ring[i]!;
+    return quantile(this.scratch.subarray(0, n).sort(), this.likelyQuantile);
+  }
+
+  /**
+   * The likely end (epoch ms) of a phase that started (or will start) at
+   * `startedAt`, given that it has not ended by `notBefore` and the message
+   * bounds its end to [minEnd, maxEnd]: the likely quantile of the past
+   * durations that fit that window; where too few do, the learned position
+   * inside the stated window. Undefined when neither is known.
+   */
+  likelyEnd(
+    key: string,
+    signalGroup: number,
+    phase: MovementPhase,
+    startedAt: number | undefined,
+    notBefore: number,
+    minEnd: number | undefined,
+    maxEnd: number | undefined,
+  ): number | undefined {
+    if (startedAt !== undefined) {
+      // Message times jitter by tenths of a second: a bound a little off still admits a duration.
+      const lower = Math.max(notBefore, minEnd === undefined ? -Infinity : minEnd - SMOOTHING_TOLERANCE_MS) - startedAt;
+      const upper = maxEnd === undefined ? Infinity : maxEnd + SMOOTHING_TOLERANCE_MS - startedAt;
+      const q = this.duration(key, signalGroup, phase, lower, upper);
+      if (q) return startedAt + q.likely;
+    }
+    if (minEnd === undefined || maxEnd === undefined) return undefined;
+    const position = this.windowPosition(key, signalGroup, phase);
+    return position === undefined ? undefined : minEnd + position * (maxEnd - minEnd);
   }
 }
 
@@ -317,7 +434,7 @@ export function estimateChange(group: SignalGroupState, now: number, history?: H
   if (history && startedAt !== undefined) {
     const q = history.model.duration(history.key, group.signalGroup, event.phase, now - startedAt);
     if (q) {
-      learned = { earliest: startedAt + q.low, likely: startedAt + q.median, latest: startedAt + q.high };
+      learned = { earliest: startedAt + q.low, likely: startedAt + q.likely, latest: startedAt + q.high };
       coverage = historyCoverage(q.samples);
       // A history that contradicts the message's hard bounds is of another signal plan.
       if ((max !== undefined && learned.earliest > max) || (min !== undefined && learned.latest! < min)) learned = undefined;
@@ -329,15 +446,20 @@ export function estimateChange(group: SignalGroupState, now: number, history?: H
   const upper = Math.min(max ?? Infinity, learned?.latest ?? Infinity);
   const latest = upper === Infinity ? undefined : Math.max(earliest, upper);
   const clip = (t: number): number => Math.max(earliest, latest === undefined ? t : Math.min(latest, t));
-  const likely = stated !== undefined ? clip(stated) : learned?.likely !== undefined ? clip(learned.likely) : undefined;
+  // The likely end: from the durations that still fit the message's window (not the median of all, clipped to it, which piles up at minEnd).
+  const fitted =
+    stated === undefined && history && (learned || min !== undefined)
+      ? history.model.likelyEnd(history.key, group.signalGroup, event.phase, startedAt, now, min, max)
+      : undefined;
+  const likely = stated !== undefined ? clip(stated) : clip(fitted ?? learned?.likely ?? NaN);
   const narrowed = learned !== undefined && (max === undefined || learned.latest! < max || min === undefined || learned.earliest > min);
   return {
     ...base,
     earliest,
     latest,
-    likely,
+    likely: Number.isNaN(likely) ? undefined : likely,
     confidence: narrowed ? coverage : 1,
-    source: learned ? (min !== undefined || max !== undefined || stated !== undefined ? 'message+history' : 'history') : 'message',
+    source: learned || fitted !== undefined ? (min !== undefined || max !== undefined || stated !== undefined ? 'message+history' : 'history') : 'message',
   };
 }
 
@@ -355,7 +477,14 @@ export function predictPhases(group: SignalGroupState, now: number, history?: Hi
     { phase: first.phase, start: { earliest: now, latest: now, likely: now }, end: current && { earliest: current.earliest, latest: current.latest, likely: current.likely } },
   ];
   const follow = (phase: MovementPhase, start: TimeBounds, stated?: TimeBounds): PhaseSpan => {
-    if (stated) return { phase, start, end: stated };
+    if (stated) {
+      if (stated.likely !== undefined || !history) return { phase, start, end: stated };
+      // The message bounds a later phase's end but gives no likely time: the learned durations that fit its window do.
+      const likely = history.model.likelyEnd(history.key, group.signalGroup, phase, start.likely, start.likely ?? now, stated.earliest, stated.latest);
+      if (likely === undefined) return { phase, start, end: stated };
+      const earliest = Math.max(stated.earliest, start.likely ?? -Infinity);
+      return { phase, start, end: { ...stated, likely: Math.max(earliest, stated.latest === undefined ? likely : Math.min(stated.latest, likely)) } };
+    }
     const q = history?.model.duration(history.key, group.signalGroup, phase);
     if (!q) return { phase, start, end: undefined };
     return {
@@ -364,7 +493,7 @@ export function predictPhases(group: SignalGroupState, now: number, history?: Hi
       end: {
         earliest: start.earliest + q.low,
         latest: start.latest === undefined ? undefined : start.latest + q.high,
-        likely: start.likely === undefined ? undefined : start.likely + q.median,
+        likely: start.likely === undefined ? undefined : start.likely + q.likely,
       },
     };
   };

@@ -160,7 +160,8 @@ class SignalSynthetic {
 test('its countdown for an actuated signal beats minEndTime alone, and its range holds the truth as often as it claims', () => {
   const next = seededRandom(11);
   const signal = SyntheticSignal.actuated(2, T0, T0 + 6 * 3600 * S, next);
-  const history = new SignalHistory();
+  // The mean absolute error is the median's criterion; the default likely quantile leans late on purpose (see below).
+  const history = new SignalHistory({ likelyQuantile: 0.5 });
   const errors: number[] = [];
   let ranges = 0;
   let covered = 0;
@@ -227,4 +228,67 @@ test('predicts the time to green through amber and red from the history of a fix
   );
   const green = nextGreen(spans.slice(1))!;
   assert.ok(Math.abs(green.likely! - signal.nextGreenAt(signal.at(now).end)) <= 100, `${green.likely! - signal.nextGreenAt(signal.at(now).end)} ms off`);
+});
+
+/** Green 20 s, amber 3 s, then red of `redS(cycle)`, fed to a history at 2 Hz with start times as an RSU sends them; returns the time after the last cycle. */
+function learnCycles(history: SignalHistory, cycles: number, redS: (cycle: number) => number): number {
+  let t = T0;
+  for (let c = 0; c < cycles; c++) {
+    for (const [phase, lengthS] of [['protected-movement-allowed', 20], ['protected-clearance', 3], ['stop-and-remain', redS(c)]] as const) {
+      const start = t;
+      for (; t < start + lengthS * S; t += 500) history.observe(KEY, group(phase, { startTime: start }), t);
+    }
+  }
+  return t;
+}
+
+test('predicts green two phases ahead from the learned red, inside the window the message states', () => {
+  const history = new SignalHistory();
+  const end = learnCycles(history, 12, () => 30);
+  // In amber, 1 s gone: the message bounds the red after it only to [20, 60] s and gives no likely time.
+  const now = end + 21 * S;
+  const amberEnd = now + 2 * S;
+  const state: SignalGroupState = {
+    signalGroup: 2,
+    events: [
+      { phase: 'protected-clearance', timing: { startTime: now - S, minEndTime: amberEnd, maxEndTime: amberEnd } },
+      { phase: 'stop-and-remain', timing: { minEndTime: amberEnd + 20 * S, maxEndTime: amberEnd + 60 * S } },
+      { phase: 'protected-movement-allowed', timing: { minEndTime: amberEnd + 25 * S, maxEndTime: amberEnd + 110 * S } },
+    ],
+  };
+  history.observe(KEY, state, now);
+  const green = nextGreen(predictPhases(state, now, { model: history, key: KEY }))!;
+  assert.ok(green.likely !== undefined && Math.abs(green.likely - (amberEnd + 30 * S)) <= S, `green ${green.likely === undefined ? 'not predicted' : `${(green.likely - amberEnd) / S} s after amber`}`);
+});
+
+test('takes the likely end from the durations that still fit the message window, not the median clipped to minEnd', () => {
+  const history = new SignalHistory();
+  // Reds of 10 s or 40 s: the median of all is 10 s or so, but the message says this one lasts at least 25 s.
+  const end = learnCycles(history, 16, (c) => (c % 2 ? 40 : 10));
+  const now = end + 23 * S + 5 * S;
+  const redStart = end + 23 * S;
+  const state = group('stop-and-remain', { startTime: redStart, minEndTime: redStart + 25 * S, maxEndTime: redStart + 60 * S });
+  history.observe(KEY, state, now);
+  const estimate = estimateChange(state, now, { model: history, key: KEY })!;
+  assert.equal(estimate.likely, redStart + 40 * S);
+});
+
+test('leans late rather than early: fewer greens come more than 2 s after the predicted time than before it', () => {
+  const next = seededRandom(5);
+  const history = new SignalHistory();
+  const reds: number[] = [];
+  const end = learnCycles(history, 64, () => {
+    reds.push(15 + 30 * next());
+    return reds[reds.length - 1]!;
+  });
+  const redStart = end + 23 * S;
+  let early = 0;
+  let late = 0;
+  for (const redS of reds) {
+    const estimate = estimateChange(group('stop-and-remain', { startTime: redStart, minEndTime: redStart + 15 * S, maxEndTime: redStart + 45 * S }), redStart + S, { model: history, key: KEY })!;
+    // Predicted early: the driver is told green before it comes.
+    if (redStart + redS * S - estimate.likely! > 2 * S) early++;
+    if (estimate.likely! - (redStart + redS * S) > 2 * S) late++;
+  }
+  assert.ok(early < late, `predicted > 2 s early ${early} times, > 2 s late ${late} times`);
 });
