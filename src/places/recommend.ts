@@ -340,7 +340,8 @@ export function findFoodAlongRoute(ctx: PlacesContext, route: Pick<Route, 'legs'
     // Time to drive this leg, to offset arrivals on the legs after it.
     let directMs = route.legs[leg]!.durationS * 1000;
     if (stops.length === 0 && leg === firstLeg && start && leg + 1 < route.legs.length) {
-      directMs = router.travelTable([from], [to])[0]!;
+      const fromPositionMs = router.travelTable([from], [to])[0]!;
+      if (Number.isFinite(fromPositionMs)) directMs = fromPositionMs;
     }
     if (stops.length > 0) {
       const detours = router.detours(from, to, stops);

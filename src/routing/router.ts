@@ -106,6 +106,13 @@ export class Router {
     const maxSnap = options.maxSnapDistanceM ?? 1000;
     const snapped: SnappedPoint[] = [];
     for (const [i, point] of points.entries()) {
+      if (!(Math.abs(point.lat) <= 90 && Math.abs(point.lon) <= 180)) {
+        return {
+          ok: false,
+          reason: 'not-on-map',
+          message: `point ${i + 1} (${point.lat}, ${point.lon}) is not a valid coordinate (latitude −90–90, longitude −180–180)`,
+        };
+      }
       const hit = this.snap(point, maxSnap);
       if (!hit) {
         return {
@@ -167,15 +174,17 @@ export class Router {
    */
   setTrafficFactors(updates: Iterable<readonly [segment: number, factor: number]>): number {
     const started = performance.now();
-    for (const [segment, factor] of updates) {
-      if (!(segment >= 0 && segment < this.speedFactor.length)) {
+    // Checked in full before any is applied: a rejected update must not leave factors the hierarchy does not have.
+    const checked = [...updates];
+    for (const [segment, factor] of checked) {
+      if (!(Number.isInteger(segment) && segment >= 0 && segment < this.speedFactor.length)) {
         throw new RangeError(`traffic update for segment ${segment}: the map has segments 0–${this.speedFactor.length - 1}`);
       }
       if (!(factor >= 0.05 && factor <= 2)) {
         throw new RangeError(`traffic update for segment ${segment}: factor ${factor} is outside 0.05–2`);
       }
-      this.speedFactor[segment] = factor;
     }
+    for (const [segment, factor] of checked) this.speedFactor[segment] = factor;
     const graph = (this.graph ??= buildRoutingGraph(this.map.roads));
     const old = this.prepared.hierarchy;
     const order = new Uint32Array(old.nodeCount);

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CabinMap } from '../../src/map/index.ts';
-import { Router, type LatLon, type PreparedRouting, type Route } from '../../src/routing/index.ts';
+import { buildMap, type CabinMap } from '../../src/map/index.ts';
+import { Router, prepareRouting, type LatLon, type PreparedRouting, type Route } from '../../src/routing/index.ts';
 import {
   createPlacesContext,
   findFoodAlongRoute,
@@ -242,4 +242,27 @@ test('gives every reason in English and Chinese on real routes', () => {
     }
     assert.ok(reasons > 20, `${map.info.name}: reasons given`);
   }
+});
+
+test('a car on a road that cannot reach the next stop still gets arrival times for the legs after it', () => {
+  // One street west–east through the centre, a restaurant on its eastern half, and a lone street north of the western half.
+  const map = buildMap(
+    { name: 'Cut-off town', source: 'handmade test fixture', timeZone: SHANGHAI, currency: 'CNY', synthetic: true },
+    (sink) => {
+      const nodes: [number, number, number][] = [[1, -1000, 0], [2, 0, 0], [3, 1000, 0], [4, -800, 300], [5, -600, 300]];
+      for (const [id, east, north] of nodes) sink.node({ id, ...townPoint(east, north), tags: undefined });
+      const place = townPoint(500, 0);
+      sink.node({ id: 9, ...place, tags: { amenity: 'restaurant', name: 'East Diner', opening_hours: 'Mo-Su 10:00-22:00' } });
+      sink.way({ id: 1, refs: [1, 2, 3], tags: { highway: 'residential', name: 'Main Street' } });
+      sink.way({ id: 2, refs: [4, 5], tags: { highway: 'residential', name: 'Lone Lane' } });
+    },
+  );
+  const router = new Router(map, prepareRouting(map));
+  const ctx = createPlacesContext(map, router);
+  const route = routeOf(router, [townPoint(-1000, 0), TOWN_CENTRE, townPoint(1000, 0)]);
+  const answer = findFoodAlongRoute(ctx, route, { now: noon, position: townPoint(-700, 300), corridorM: 50 });
+  assert.ok(answer.ok, answer.ok ? '' : answer.message);
+  assert.equal(answer.results.length, 1);
+  const arrival = answer.results[0]!.arrival.getTime();
+  assert.ok(Number.isFinite(arrival) && arrival > noon.getTime(), `arrival ${arrival} is a time after now`);
 });

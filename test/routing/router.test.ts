@@ -206,3 +206,29 @@ test('travel-time tables and detours match explicit route queries', () => {
     assert.ok(detourMs[i]! >= -1e-6, 'a detour is never negative');
   }
 });
+
+test('a traffic update with one bad entry changes no factor at all', () => {
+  const { map, prepared } = sharedMap('liechtenstein-latest');
+  const router = new Router(map, prepared);
+  assert.throws(() => router.setTrafficFactors([[0, 0.5], [map.roads.segmentCount, 1]]), /segment/);
+  assert.equal(router.trafficFactor(0), 1, 'the good entry before the bad one is not applied either');
+  assert.throws(() => router.setTrafficFactors([[1, 0.5], [2, Number.NaN]]), /factor NaN/);
+  assert.equal(router.trafficFactor(1), 1);
+});
+
+test('rejects a traffic update for a segment number that is not a whole number', () => {
+  const { map, prepared } = sharedMap('liechtenstein-latest');
+  const router = new Router(map, prepared);
+  assert.throws(() => router.setTrafficFactors([[0.5, 0.5]]), /segment 0\.5/);
+});
+
+test('says a point is not a valid coordinate rather than far from the roads', () => {
+  const { map, prepared } = sharedMap('liechtenstein-latest');
+  const router = new Router(map, prepared);
+  for (const bad of [{ lat: Number.NaN, lon: 9.52 }, { lat: 47.14, lon: Infinity }, { lat: 91, lon: 9.52 }]) {
+    const result = router.route([{ lat: 47.141, lon: 9.5209 }, bad]);
+    assert.equal(result.ok, false);
+    assert.ok(!result.ok && result.reason === 'not-on-map');
+    assert.match(!result.ok ? result.message : '', /^point 2 \(.*\) is not a valid coordinate/);
+  }
+});
