@@ -17,14 +17,17 @@ Usage:
   cabin import REGION.osm.pbf -o REGION.cabin [--name NAME] [--time-zone ZONE] [--currency CODE]
   cabin route [--map REGION.cabin] --from LAT,LON --to LAT,LON [--via LAT,LON ...] [--lang en|zh] [--json | --geojson]
   cabin info [--map REGION.cabin]
-  cabin start [--map REGION.cabin] [--port 8080] [--host 127.0.0.1]
+  cabin start [--config cabin.json] [--map REGION.cabin] [--port 8080] [--host 127.0.0.1] [--llm]
   cabin ask "REQUEST" [--map REGION.cabin] [--from LAT,LON] [--lang en|zh] [--json] [--prefs FILE] [--driver ID] [--llm | --no-llm]
   cabin chat [--map REGION.cabin] [--from LAT,LON] [--lang en|zh] [--prefs FILE] [--driver ID]
+  cabin listen RECORDING.wav [--map REGION.cabin] [--biased | --generic] [--out REPLY.wav] [--from LAT,LON] [--json]
+  cabin mcp [--map REGION.cabin] [--from LAT,LON] [--prefs FILE] [--driver ID]
 
 Without --map, commands use the built-in default map (a synthetic district,
 generated on first use into ${defaultMapPath()}).
 \`ask\` and \`chat\` talk to the assistant in English or Chinese from a car parked
 at the map's centre (or --from); preferences are kept in ${defaultPreferencesPath()}.
+\`mcp\` serves the same tools to an MCP client over stdio (see docs/agent.md).
 `;
 
 /** Thrown for wrong command-line use; printed without a stack trace. */
@@ -45,6 +48,10 @@ async function main(argv: string[]): Promise<number> {
       return runAsk(rest);
     case 'chat':
       return runChat(rest);
+    case 'listen':
+      return runListen(rest);
+    case 'mcp':
+      return runMcp(rest);
     case undefined:
     case 'help':
     case '--help':
@@ -171,16 +178,21 @@ async function runStart(args: string[]): Promise<number> {
   const { values } = parseArgs({
     args,
     options: {
+      config: { type: 'string' },
       map: { type: 'string' },
-      port: { type: 'string', default: process.env['PORT'] ?? '8080' },
-      host: { type: 'string', default: process.env['HOST'] ?? '127.0.0.1' },
+      port: { type: 'string' },
+      host: { type: 'string' },
+      llm: { type: 'boolean' },
     },
   });
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new UsageError(`--port "${values.port}" is not a port number`);
-  const opened = loadMap(values.map);
-  const { startServer } = await import('../server/index.ts');
-  const address = await startServer(opened, { port, host: values.host });
+  const { loadServerConfig, startServer } = await import('../server/index.ts');
+  // Precedence: command line, then CABIN_* variables, then the --config file, then defaults.
+  const loaded = loadServerConfig({ file: values.config, env: process.env, cli: { port: values.port, host: values.host, map: values.map } });
+  if (!loaded.ok) throw new UsageError(`the server configuration is wrong:\n  ${loaded.errors.join('\n  ')}`);
+  const { config } = loaded;
+  const opened = loadMap(config.map);
+  const planner = await openPlanner(values.llm);
+  const address = await startServer(opened, config, planner ? { planner } : {});
   process.stdout.write(`${describe(opened.map)}\n\nCabin is running at ${address}\n`);
   return -1; // keep running
 }
@@ -387,6 +399,89 @@ async function runChat(args: string[]): Promise<number> {
   }
   process.stdout.write('\n');
   return 0;
+}
+
+/** `cabin listen`: a recording through the voice pipeline (pocketsphinx, the assistant, espeak-ng). */
+async function runListen(args: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      ...AGENT_OPTIONS,
+      biased: { type: 'boolean' },
+      generic: { type: 'boolean' },
+      out: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  const input = positionals[0];
+  if (!input || positionals.length > 1) throw new UsageError('cabin listen takes one .wav recording (16 kHz mono 16-bit is best)');
+  if (!existsSync(input)) throw new UsageError(`${input}: no such file`);
+  if (values.biased && values.generic) throw new UsageError('--biased and --generic exclude each other');
+  const voice = await import('../voice/index.ts');
+  const recording = voice.readWav(input);
+  const session = await openAgent(values);
+  try {
+    const { defaultRegionLandmarks, isDefaultRegion } = await import('../agent/geocoder.ts');
+    const { recognizer } = voice.createCarRecognizer(session.opened.map, {
+      model: values.generic ? 'generic' : 'biased',
+      landmarks: isDefaultRegion(session.opened.map) ? defaultRegionLandmarks() : [],
+    });
+    const now = new Date();
+    session.refresh(now);
+    const pipeline = voice.createVoicePipeline({
+      recognizer,
+      synthesizer: new voice.EspeakSynthesizer(),
+      assistant: session.assistant,
+      now,
+      vehicle: session.parkedAt,
+    });
+    const result = await pipeline.processRecording(recording.pcm, recording.sampleRate);
+    const out = values.out ?? join(dirname(resolve(input)), basename(input).replace(/\.wav$/i, '') + '.reply.wav');
+    if (result.replyPcm.length > 0) voice.writeWav(out, result.replyPcm, result.replySampleRate);
+    const t = result.timings;
+    if (values.json) {
+      process.stdout.write(JSON.stringify({ transcript: result.transcript, recognizer: recognizer.name, turn: result.turn, replyWav: result.replyPcm.length > 0 ? out : null, timings: t }, null, 2) + '\n');
+    } else {
+      process.stdout.write(`heard (${recognizer.name}): ${result.transcript === '' ? '(nothing)' : `"${result.transcript}"`}\n`);
+      if (result.turn) process.stdout.write(turnText(result.turn) + '\n');
+      if (result.replyPcm.length > 0) process.stdout.write(`reply audio: ${out} (${(result.replyPcm.length / result.replySampleRate).toFixed(1)} s)\n`);
+      process.stderr.write(
+        `(transcribed in ${t.transcribeMs.toFixed(0)} ms; end of speech → first reply audio ${t.speechEndToFirstAudioMs.toFixed(0)} ms, of which ${t.endpointMs.toFixed(0)} ms end-of-speech detection)\n`,
+      );
+    }
+  } finally {
+    session.close();
+  }
+  return 0;
+}
+
+/** `cabin mcp`: the agent's tools over the Model Context Protocol on stdin/stdout; logs go to stderr. */
+async function runMcp(args: string[]): Promise<number> {
+  const { values } = parseArgs({ args, options: { map: AGENT_OPTIONS.map, from: AGENT_OPTIONS.from, prefs: AGENT_OPTIONS.prefs, driver: AGENT_OPTIONS.driver } });
+  const session = await openAgent({ ...values, llm: false });
+  const [{ createCabinMcpServer }, { StdioServerTransport }, { SqlitePreferenceStore }] = await Promise.all([
+    import('../mcp/index.ts'),
+    import('@modelcontextprotocol/sdk/server/stdio.js'),
+    import('../agent/preferences.ts'),
+  ]);
+  // The map-bound part of the agent's world; the MCP session keeps its own trip.
+  const { map, router, places, planner, geocoder, trafficLights } = session.agent.world({ now: new Date(), vehicle: session.parkedAt });
+  const preferences = SqlitePreferenceStore.open(values.prefs ?? defaultPreferencesPath());
+  const server = createCabinMcpServer({
+    setup: { map, router, places, planner, geocoder, trafficLights },
+    parkedAt: session.parkedAt,
+    preferences,
+    driverId: values.driver,
+    beforeCall: (now) => session.refresh(now),
+  });
+  server.onclose = () => {
+    preferences.close();
+    session.close();
+  };
+  await server.connect(new StdioServerTransport());
+  process.stderr.write(`cabin mcp: serving ${map.info.name} over stdio, car parked at ${session.parkedAt.lat.toFixed(5)},${session.parkedAt.lon.toFixed(5)}\n`);
+  return -1; // serve until the client closes stdin
 }
 
 main(process.argv.slice(2)).then(

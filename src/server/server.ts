@@ -14,15 +14,17 @@ import {
 import { SignalStore } from '../signals/store.ts';
 import { createSignalSimulator } from '../signals/simulator.ts';
 import { v2xPush } from '../signals/feeds/push.ts';
-
-const latLon = z
-  .string()
-  .regex(/^-?\d+(\.\d+)?,-?\d+(\.\d+)?$/, 'expected LAT,LON in degrees')
-  .transform((text) => {
-    const [lat, lon] = text.split(',').map(Number) as [number, number];
-    return { lat, lon };
-  })
-  .refine((p) => Math.abs(p.lat) <= 90 && Math.abs(p.lon) <= 180, 'latitude or longitude out of range');
+import { createAgentSetup } from '../agent/dialogue.ts';
+import { signalFeedSource } from '../agent/tools.ts';
+import type { LlmPlanner } from '../agent/llm/index.ts';
+import { ApiCatalogue, latLonText as latLon, sendBadRequest } from './api.ts';
+import { registerOsrmRoutes } from './osrm.ts';
+import { createMetrics, registerMetrics } from './metrics.ts';
+import { VehicleRegistry, registerVehicleRoutes } from './vehicle.ts';
+import { ConversationSessions, registerConversationRoutes } from './conversation.ts';
+import { registerMapDataRoutes } from './map-data.ts';
+import { openApiDocument } from './openapi.ts';
+import type { ServerConfig } from './config.ts';
 
 const RouteQuery = z.object({
   from: latLon,
@@ -74,6 +76,14 @@ export interface ServerOptions {
   simulateSignals?: boolean;
   /** The traffic-light store the feeds fill; one is made when not given. */
   signals?: SignalStore;
+  /** The LLM planner conversations use when configured; without one they take the embedded path. */
+  planner?: LlmPlanner;
+  /** A conversation not spoken to for this long is forgotten. Default 30. */
+  sessionIdleMinutes?: number;
+  /** The most conversations held at once. Default 1000. */
+  maxSessions?: number;
+  /** Add the process's own metrics (CPU, memory, event loop) to `/metrics`. */
+  processMetrics?: boolean;
 }
 
 /** The HTTP API on one loaded map: health, map facts, routes, live traffic, parking and food. */
@@ -105,8 +115,21 @@ export function buildServer(opened: OpenMap, options: ServerOptions = {}): Fasti
     timer.unref();
     app.addHook('onClose', async () => clearInterval(timer));
   }
-  const badRequest = (issues: z.core.$ZodIssue[]): { error: string } => ({
-    error: issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; '),
+  const metrics = createMetrics(signals, { processMetrics: options.processMetrics ?? false });
+  registerMetrics(app, metrics);
+  const catalogue = new ApiCatalogue();
+  // One agent setup per server (the places index, trip planner and geocoder are built once); one agent per conversation.
+  const setup = createAgentSetup(map, router, { places, trafficLights: signalFeedSource({ store: signals }) });
+  const [w, s, e, n] = map.info.bbox;
+  const centre = { lat: (s + n) / 2, lon: (w + e) / 2 };
+  const centreOnRoad = router.snap(centre, 5000);
+  const parkedAt = centreOnRoad ? { lat: centreOnRoad.lat, lon: centreOnRoad.lon } : centre;
+  const vehicles = new VehicleRegistry();
+  const sessions = new ConversationSessions({
+    setup,
+    ...(options.planner ? { planner: options.planner } : {}),
+    idleMs: (options.sessionIdleMinutes ?? 30) * 60_000,
+    maxSessions: options.maxSessions ?? 1000,
   });
   const wantedCuisine = (word: string | undefined): string[] | undefined => {
     if (word === undefined) return undefined;
@@ -114,9 +137,30 @@ export function buildServer(opened: OpenMap, options: ServerOptions = {}): Fasti
     return cuisine ? [cuisine.id] : [word.toLowerCase()];
   };
 
-  app.setErrorHandler((error: { statusCode?: number; message: string }, _request, reply) => {
+  app.setErrorHandler((error: { statusCode?: number; message: string }, request, reply) => {
     const status = error.statusCode && error.statusCode >= 400 && error.statusCode < 500 ? error.statusCode : 500;
+    // A 500 is counted by the request metrics; its cause goes to the log, never to the client.
+    if (status === 500) request.log.error(error);
     void reply.status(status).send({ error: status === 500 ? 'internal error' : error.message });
+  });
+
+  catalogue.describe({ method: 'get', path: '/api/route', summary: 'The fastest car route, with steps in English and Chinese', tag: 'routing', query: RouteQuery });
+  catalogue.describe({ method: 'post', path: '/api/traffic', summary: 'Live speed factors per road segment', tag: 'routing', body: TrafficBody });
+  catalogue.describe({ method: 'get', path: '/api/parking', summary: 'Parking near a point, ranked, with reasons', tag: 'places', query: ParkingQuery });
+  catalogue.describe({ method: 'get', path: '/api/food', summary: 'Places to eat near a point', tag: 'places', query: FoodQuery });
+  catalogue.describe({ method: 'get', path: '/api/food/along', summary: 'Places to eat along a route, by detour', tag: 'places', query: FoodAlongQuery });
+  registerOsrmRoutes(app, { router, metrics, catalogue });
+  registerVehicleRoutes(app, { vehicles, now, catalogue });
+  registerConversationRoutes(app, { sessions, vehicles, parkedAt, now, metrics, catalogue });
+  registerMapDataRoutes(app, { map, catalogue });
+  let openApi: Record<string, unknown> | undefined;
+  app.get('/openapi.json', async () => {
+    openApi ??= openApiDocument(catalogue, {
+      title: 'Cabin',
+      version: '0.1.0',
+      description: `Cabin's HTTP API on ${map.info.name}: routes (also as OSRM v5), places, live traffic, vehicles and the assistant.`,
+    });
+    return openApi;
   });
 
   app.get('/healthz', async () => ({ ok: true, map: map.info.name }));
@@ -132,17 +176,18 @@ export function buildServer(opened: OpenMap, options: ServerOptions = {}): Fasti
 
   app.get('/api/route', async (request, reply) => {
     const parsed = RouteQuery.safeParse(request.query);
-    if (!parsed.success) return reply.status(400).send(badRequest(parsed.error.issues));
+    if (!parsed.success) return sendBadRequest(reply, parsed.error.issues);
     const { from, to, via, lang, format } = parsed.data;
     const vias = via === undefined ? [] : Array.isArray(via) ? via : [via];
     const result = router.route([from, ...vias, to]);
+    metrics.routeQueries.inc({ api: 'cabin', outcome: result.ok ? 'ok' : result.reason });
     if (!result.ok) return reply.status(result.reason === 'no-route' ? 404 : 400).send({ error: result.message, reason: result.reason });
     return format === 'geojson' ? routeGeoJson(result.route, lang) : routeJson(result.route);
   });
 
   app.post('/api/traffic', async (request, reply) => {
     const parsed = TrafficBody.safeParse(request.body);
-    if (!parsed.success) return reply.status(400).send(badRequest(parsed.error.issues));
+    if (!parsed.success) return sendBadRequest(reply, parsed.error.issues);
     const bad = parsed.data.updates.find((u) => u.segment >= map.roads.segmentCount);
     if (bad) return reply.status(400).send({ error: `segment ${bad.segment} is not on this map (it has ${map.roads.segmentCount})` });
     const ms = router.setTrafficFactors(parsed.data.updates.map((u) => [u.segment, u.factor] as const));
@@ -151,7 +196,7 @@ export function buildServer(opened: OpenMap, options: ServerOptions = {}): Fasti
 
   app.get('/api/parking', async (request, reply) => {
     const parsed = ParkingQuery.safeParse(request.query);
-    if (!parsed.success) return reply.status(400).send(badRequest(parsed.error.issues));
+    if (!parsed.success) return sendBadRequest(reply, parsed.error.issues);
     const q = parsed.data;
     const results = findParkingNear(places, q.near, {
       now: now(),
@@ -173,7 +218,7 @@ export function buildServer(opened: OpenMap, options: ServerOptions = {}): Fasti
 
   app.get('/api/food', async (request, reply) => {
     const parsed = FoodQuery.safeParse(request.query);
-    if (!parsed.success) return reply.status(400).send(badRequest(parsed.error.issues));
+    if (!parsed.success) return sendBadRequest(reply, parsed.error.issues);
     const q = parsed.data;
     const cuisine = wantedCuisine(q.cuisine);
     const results = findFoodNear(places, q.near, {
@@ -187,9 +232,10 @@ export function buildServer(opened: OpenMap, options: ServerOptions = {}): Fasti
 
   app.get('/api/food/along', async (request, reply) => {
     const parsed = FoodAlongQuery.safeParse(request.query);
-    if (!parsed.success) return reply.status(400).send(badRequest(parsed.error.issues));
+    if (!parsed.success) return sendBadRequest(reply, parsed.error.issues);
     const q = parsed.data;
     const routed = router.route([q.from, q.to]);
+    metrics.routeQueries.inc({ api: 'cabin', outcome: routed.ok ? 'ok' : routed.reason });
     if (!routed.ok) return reply.status(routed.reason === 'no-route' ? 404 : 400).send({ error: routed.message, reason: routed.reason });
     const cuisine = wantedCuisine(q.cuisine);
     const found = findFoodAlongRoute(places, routed.route, {
@@ -213,7 +259,12 @@ ${map.roads.nodeCount.toLocaleString('en')} road nodes, ${map.parking.length} pa
 <li>/api/parking?near=LAT,LON[&amp;maxPricePerHour=10][&amp;stayMinutes=90][&amp;covered=true]</li>
 <li>POST /api/parking/occupancy {"facilityId":"n123","free":34,"total":120,"timestamp":"…"}</li>
 <li>/api/food?near=LAT,LON[&amp;cuisine=sichuan]</li>
-<li>/api/food/along?from=LAT,LON&amp;to=LAT,LON[&amp;cuisine=川菜][&amp;maxDetourMinutes=5]</li></ul></body></html>`),
+<li>/api/food/along?from=LAT,LON&amp;to=LAT,LON[&amp;cuisine=川菜][&amp;maxDetourMinutes=5]</li>
+<li>/route/v1/driving/LON,LAT;LON,LAT?overview=full&amp;steps=true (OSRM v5)</li>
+<li>POST /api/conversation/VEHICLE:DRIVER/turn {"text":"find parking"}</li>
+<li>GET|POST /api/vehicle/ID {"lat":…,"lon":…,"headingDeg":…,"speedKmh":…}</li>
+<li>/api/map/roads.geojson?bbox=W,S,E,N, <a href="/api/map/signals.geojson">/api/map/signals.geojson</a></li>
+<li><a href="/metrics">/metrics</a>, <a href="/openapi.json">/openapi.json</a></li></ul></body></html>`),
   );
   return app;
 }
@@ -223,12 +274,23 @@ function escapeHtml(text: string): string {
 }
 
 /** Starts the server and resolves with its address once it is listening. */
-export async function startServer(opened: OpenMap, options: { port: number; host: string }): Promise<string> {
-  const app = buildServer(opened, {});
+export async function startServer(
+  opened: OpenMap,
+  config: Pick<ServerConfig, 'port' | 'host'> & Partial<ServerConfig>,
+  options: Pick<ServerOptions, 'planner'> = {},
+): Promise<string> {
+  const app = buildServer(opened, {
+    processMetrics: true,
+    ...(options.planner ? { planner: options.planner } : {}),
+    ...(config.sessionIdleMinutes !== undefined ? { sessionIdleMinutes: config.sessionIdleMinutes } : {}),
+    ...(config.maxSessions !== undefined ? { maxSessions: config.maxSessions } : {}),
+    ...(config.simulateParking !== undefined ? { simulateParking: config.simulateParking } : {}),
+    ...(config.simulateSignals !== undefined ? { simulateSignals: config.simulateSignals } : {}),
+  });
   const close = (): void => {
     void app.close().then(() => process.exit(0));
   };
   process.once('SIGINT', close);
   process.once('SIGTERM', close);
-  return app.listen({ port: options.port, host: options.host });
+  return app.listen({ port: config.port, host: config.host });
 }
