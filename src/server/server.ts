@@ -24,6 +24,7 @@ import { VehicleRegistry, registerVehicleRoutes } from './vehicle.ts';
 import { ConversationSessions, registerConversationRoutes } from './conversation.ts';
 import { registerMapDataRoutes } from './map-data.ts';
 import { openApiDocument } from './openapi.ts';
+import { registerCockpit } from './cockpit.ts';
 import type { ServerConfig } from './config.ts';
 
 const RouteQuery = z.object({
@@ -266,6 +267,7 @@ ${map.roads.nodeCount.toLocaleString('en')} road nodes, ${map.parking.length} pa
 <li>/api/map/roads.geojson?bbox=W,S,E,N, <a href="/api/map/signals.geojson">/api/map/signals.geojson</a></li>
 <li><a href="/metrics">/metrics</a>, <a href="/openapi.json">/openapi.json</a></li></ul></body></html>`),
   );
+  registerCockpit(app);
   return app;
 }
 

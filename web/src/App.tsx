@@ -1,0 +1,301 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { fetchMapInfo, fetchRoute, sendTurn, type Card, type Lang, type StatusCard, type TripCard, type Turn } from './api.ts';
+import { distanceText, movementText, t } from './i18n.ts';
+import { MapView, type ResultCard } from './MapView.tsx';
+import { useTrafficLight } from './signals.ts';
+
+/** This screen is one driver in one car. */
+const SESSION = 'cockpit:driver';
+
+interface Line {
+  who: 'driver' | 'cabin';
+  text: string;
+}
+
+interface NextTurn {
+  instruction: { en: string; zh: string };
+  distanceM: number;
+}
+
+export function App(): React.JSX.Element {
+  const [lang, setLang] = useState<Lang>('en');
+  const [bbox, setBbox] = useState<[number, number, number, number]>();
+  const [lines, setLines] = useState<Line[]>([]);
+  const [cards, setCards] = useState<Card[]>([]);
+  const [expecting, setExpecting] = useState('nothing');
+  const [trip, setTrip] = useState<TripCard>();
+  const [status, setStatus] = useState<StatusCard>();
+  const [nextTurn, setNextTurn] = useState<NextTurn>();
+  const [text, setText] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const input = useRef<HTMLInputElement>(null);
+  const transcript = useRef<HTMLOListElement>(null);
+  const s = t(lang);
+
+  useEffect(() => {
+    fetchMapInfo().then((m) => setBbox(m.info.bbox), (e: Error) => setError(e.message));
+  }, []);
+  useEffect(() => {
+    transcript.current?.scrollTo({ top: transcript.current.scrollHeight });
+  }, [lines, busy]);
+  useEffect(() => {
+    document.documentElement.lang = lang === 'zh' ? 'zh-CN' : 'en';
+    document.title = s.title;
+  }, [lang]);
+
+  // The trip card has the line but not the turns: ask the router for the first instruction.
+  useEffect(() => {
+    setNextTurn(undefined);
+    const coordinates = trip?.coordinates;
+    if (!coordinates || coordinates.length < 2) return;
+    let live = true;
+    fetchRoute(coordinates[0]!, coordinates[coordinates.length - 1]!, lang).then(
+      (route) => {
+        const step = route.legs[0]?.steps.find((x) => x.maneuver.type !== 'depart') ?? route.legs[0]?.steps[0];
+        if (live && step) {
+          const first = route.legs[0]!.steps[0]!;
+          setNextTurn({ instruction: step.instruction, distanceM: step === first ? 0 : first.distanceM });
+        }
+      },
+      () => undefined,
+    );
+    return () => {
+      live = false;
+    };
+  }, [trip]);
+
+  const carAt = useMemo<[number, number] | undefined>(
+    () => trip?.coordinates[0] ?? (bbox ? [(bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2] : undefined),
+    [trip, bbox],
+  );
+  const light = useTrafficLight(carAt, trip?.coordinates);
+
+  const say = async (request: string): Promise<void> => {
+    const trimmed = request.trim();
+    if (!trimmed || busy) return;
+    setBusy(true);
+    setError(undefined);
+    setLines((l) => [...l, { who: 'driver', text: trimmed }]);
+    setText('');
+    try {
+      const turn: Turn = await sendTurn(SESSION, trimmed);
+      setLang(turn.speech.language === 'zh' ? 'zh' : 'en');
+      setLines((l) => [...l, { who: 'cabin', text: turn.speech.text }]);
+      setExpecting(turn.expecting);
+      const shown = turn.cards.filter((c) => c.kind !== 'trip' && c.kind !== 'status');
+      setCards(shown);
+      const newTrip = turn.cards.find((c): c is TripCard => c.kind === 'trip');
+      // A proposed trip (waiting for yes) is shown as a card; a confirmed one becomes the trip.
+      if (newTrip && turn.expecting !== 'confirmation') setTrip(newTrip);
+      if (newTrip && turn.expecting === 'confirmation') setCards([newTrip, ...shown.filter((c) => c.kind !== 'place')]);
+      const newStatus = turn.cards.find((c): c is StatusCard => c.kind === 'status');
+      if (newStatus) setStatus(newStatus);
+    } catch (e) {
+      setError(e instanceof Error ? e.message : String(e));
+    } finally {
+      setBusy(false);
+      input.current?.focus();
+    }
+  };
+
+  const results = useMemo(() => cards.filter((c): c is ResultCard => c.kind === 'parking' || c.kind === 'food'), [cards]);
+
+  return (
+    <div className="cockpit" data-lang={lang}>
+      <MapView bbox={bbox} route={trip?.coordinates} results={results} lang={lang} onPick={(card) => void say(lang === 'zh' ? `去${card.name.zh}` : `take me to ${card.name.en}`)} />
+
+      <section className="trip" aria-label={s.trip} data-testid="trip">
+        {trip ? (
+          <>
+            <div className="trip-destination">{trip.destination[lang]}</div>
+            <div className="trip-figures">
+              <span>
+                {s.eta} <b data-testid="eta">{status?.arrival ?? trip.arrival}</b>
+              </span>
+              <span>
+                {s.remaining} {distanceText(status?.remainingDistanceM ?? trip.distanceM)} · {Math.max(1, Math.round((status?.remainingS ?? trip.durationS) / 60))} {s.min}
+              </span>
+            </div>
+            {(status?.nextTurn ?? nextTurn) && (
+              <div className="trip-next" data-testid="next-turn">
+                {s.nextTurn}: {(status?.nextTurn ?? nextTurn)!.instruction[lang]}
+                {(status?.nextTurn ?? nextTurn)!.distanceM > 0 && ` · ${distanceText((status?.nextTurn ?? nextTurn)!.distanceM)}`}
+              </div>
+            )}
+          </>
+        ) : (
+          <div className="trip-none">{s.noTrip}</div>
+        )}
+      </section>
+
+      <section
+        className={`light light-${light.stale ? 'stale' : light.colour}${light.flashing ? ' flashing' : ''}`}
+        aria-label={s.light}
+        aria-live="polite"
+        data-testid="traffic-light"
+        data-colour={light.stale ? 'stale' : light.colour}
+      >
+        <div className="lamps" aria-hidden="true">
+          <span className="lamp red" />
+          <span className="lamp amber" />
+          <span className="lamp green" />
+        </div>
+        <div className="light-text">
+          <div className="light-count" data-testid="countdown">
+            {light.stale ? '–' : light.changesInS !== undefined ? `${light.changesInS}s` : s[light.colour === 'unknown' ? 'noLight' : light.colour]}
+          </div>
+          <div className="light-name">{light.intersection ? light.intersection.name : s.noLight}</div>
+          <div className="light-group">{light.stale ? (light.intersection ? s.stale : '') : `${s[light.colour === 'unknown' ? 'noLight' : light.colour]} · ${movementText(light.group ?? '', lang)}`}</div>
+        </div>
+      </section>
+
+      <aside className="panel">
+        <section className="conversation" aria-label={s.ask}>
+          <ol ref={transcript} className="transcript" aria-live="polite" data-testid="transcript" data-lines={lines.length} data-busy={busy}>
+            {lines.slice(-6).map((line, i) => (
+              <li key={`${lines.length}-${i}`} className={line.who}>
+                {line.text}
+              </li>
+            ))}
+            {busy && <li className="cabin thinking">{s.thinking}</li>}
+          </ol>
+          {error && (
+            <p className="error" role="alert">
+              {s.error}: {error}
+            </p>
+          )}
+          {expecting === 'confirmation' && (
+            <div className="confirm">
+              <button type="button" className="big yes" onClick={() => void say(lang === 'zh' ? '是的' : 'yes')} data-testid="yes">
+                {s.yes}
+              </button>
+              <button type="button" className="big no" onClick={() => void say(lang === 'zh' ? '不用了' : 'no')}>
+                {s.no}
+              </button>
+            </div>
+          )}
+          <form
+            className="ask"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void say(text);
+            }}
+          >
+            <input
+              ref={input}
+              value={text}
+              onChange={(e) => setText(e.target.value)}
+              placeholder={s.placeholder}
+              aria-label={s.ask}
+              data-testid="ask"
+              disabled={busy}
+            />
+            <button type="submit" className="big" aria-label={s.send} disabled={busy || text.trim() === ''} data-testid="send">
+              {s.send}
+            </button>
+            <button type="button" className="big mic" aria-label={s.mic} title={s.micSoon} disabled>
+              <MicIcon />
+            </button>
+          </form>
+        </section>
+
+        <section className="cards" aria-label={s.results}>
+          {cards.length === 0 && <p className="hint">{s.noResults}</p>}
+          <ol>
+            {cards.map((card, i) => (
+              <CardView key={`${card.kind}-${'id' in card ? card.id : i}`} card={card} index={i} lang={lang} onGo={(name) => void say(lang === 'zh' ? `去${name.zh}` : `take me to ${name.en}`)} />
+            ))}
+          </ol>
+        </section>
+      </aside>
+    </div>
+  );
+}
+
+function CardView({ card, index, lang, onGo }: { card: Card; index: number; lang: Lang; onGo: (name: { en: string; zh: string }) => void }): React.JSX.Element | null {
+  const s = t(lang);
+  switch (card.kind) {
+    case 'parking':
+    case 'food':
+    case 'place':
+      return (
+        <li className={`card card-${card.kind}`} data-testid={`card-${card.kind}`}>
+          <button type="button" className="card-go" onClick={() => onGo(card.name)} aria-label={`${index + 1}. ${card.name[lang]}`}>
+            <span className="card-index">{card.kind === 'parking' ? 'P' : card.kind === 'food' ? <FoodIcon /> : index + 1}</span>
+            <span className="card-body">
+              <span className="card-name">{card.name[lang]}</span>
+              {card.kind !== 'place' ? (
+                <span className="reasons">
+                  {card.reasons.map((r) => (
+                    <span key={r.code} className={`reason reason-${r.code}`}>
+                      {r[lang]}
+                    </span>
+                  ))}
+                </span>
+              ) : (
+                card.distanceM !== undefined && <span className="reasons">{distanceText(card.distanceM)}</span>
+              )}
+            </span>
+          </button>
+        </li>
+      );
+    case 'trip':
+      return (
+        <li className="card card-trip" data-testid="card-trip">
+          <span className="card-name">{card.destination[lang]}</span>
+          <span className="reasons">
+            <span className="reason">{distanceText(card.distanceM)}</span>
+            <span className="reason">
+              {Math.max(1, Math.round(card.durationS / 60))} {s.min}
+            </span>
+            <span className="reason">
+              {s.eta} {card.arrival}
+            </span>
+            {card.reasons.map((r) => (
+              <span key={r.code} className="reason">
+                {r[lang]}
+              </span>
+            ))}
+          </span>
+        </li>
+      );
+    case 'traffic-light':
+      return (
+        <li className="card card-light" data-testid="card-traffic-light">
+          <span className="reasons">
+            {card.reasons.map((r) => (
+              <span key={r.code} className="reason">
+                {r[lang]}
+              </span>
+            ))}
+          </span>
+        </li>
+      );
+    case 'status':
+    case 'preferences':
+      return null;
+    default: {
+      const never: never = card;
+      return never;
+    }
+  }
+}
+
+/** Drawn, not an emoji: the car's screen may have no emoji font. */
+function MicIcon(): React.JSX.Element {
+  return (
+    <svg width="24" height="24" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+      <rect x="9" y="3" width="6" height="11" rx="3" />
+      <path d="M5 11a7 7 0 0 0 14 0M12 18v3" />
+    </svg>
+  );
+}
+
+export function FoodIcon(): React.JSX.Element {
+  return (
+    <svg width="20" height="20" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
+      <path d="M7 3v8M4 3v5a3 3 0 0 0 6 0V3M7 11v10M17 21V3c-2 1-3 4-3 8h3" />
+    </svg>
+  );
+}
