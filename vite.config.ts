@@ -11,6 +11,7 @@ export default defineConfig({
   server: {
     proxy: {
       '/api/v2x/stream': { target: 'ws://127.0.0.1:8080', ws: true },
+      '^/api/conversation/[^/]+/voice': { target: 'ws://127.0.0.1:8080', ws: true },
       '/api': 'http://127.0.0.1:8080',
     },
   },

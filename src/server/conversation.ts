@@ -5,6 +5,7 @@ import { Assistant } from '../agent/assistant.ts';
 import { MemoryPreferenceStore, type PreferenceStore } from '../agent/tools.ts';
 import type { LlmPlanner } from '../agent/llm/index.ts';
 import type { LatLon } from '../routing/index.ts';
+import type { Trip } from '../places/index.ts';
 import { sendBadRequest, type ApiCatalogue } from './api.ts';
 import type { Metrics } from './metrics.ts';
 import type { VehicleRegistry } from './vehicle.ts';
@@ -96,7 +97,16 @@ export class ConversationSessions {
 /** `POST /api/conversation/{vehicle:driver}/turn`. */
 export function registerConversationRoutes(
   app: FastifyInstance,
-  deps: { sessions: ConversationSessions; vehicles: VehicleRegistry; parkedAt: LatLon; now: () => Date; metrics: Metrics; catalogue: ApiCatalogue },
+  deps: {
+    sessions: ConversationSessions;
+    vehicles: VehicleRegistry;
+    parkedAt: LatLon;
+    now: () => Date;
+    metrics: Metrics;
+    catalogue: ApiCatalogue;
+    /** Told when a turn starts, changes or ends the vehicle's trip (the simulated drive follows it). */
+    onTrip?: (vehicleId: string, trip: Trip | undefined) => void;
+  },
 ): void {
   const { sessions, vehicles, now, metrics } = deps;
   deps.catalogue.describe({
@@ -117,6 +127,7 @@ export function registerConversationRoutes(
     const reported = vehicles.get(sessionId.slice(0, sessionId.indexOf(':')));
     const vehicle: { lat: number; lon: number; headingDeg?: number | undefined; speedKmh?: number | undefined } = body.data.vehicle ?? reported ?? deps.parkedAt;
     const assistant = sessions.open(sessionId, now().getTime());
+    const tripBefore = assistant.agent.trip;
     try {
       const { turn, path, note } = await assistant.turn(body.data.text, {
         now: at,
@@ -128,6 +139,7 @@ export function registerConversationRoutes(
         },
       });
       metrics.agentTurns.inc({ path, outcome: 'answered' });
+      if (assistant.agent.trip !== tripBefore) deps.onTrip?.(sessionId.slice(0, sessionId.indexOf(':')), assistant.agent.trip);
       return {
         sessionId,
         speech: turn.speech,

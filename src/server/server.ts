@@ -1,4 +1,5 @@
 import Fastify, { type FastifyInstance } from 'fastify';
+import websocket from '@fastify/websocket';
 import { z } from 'zod';
 import type { OpenMap } from '../cli/maps.ts';
 import { routeGeoJson, routeJson } from '../cli/format.ts';
@@ -25,6 +26,9 @@ import { ConversationSessions, registerConversationRoutes } from './conversation
 import { registerMapDataRoutes } from './map-data.ts';
 import { openApiDocument } from './openapi.ts';
 import { registerCockpit } from './cockpit.ts';
+import { registerVoiceSocket } from './voice-socket.ts';
+import { DriveSimulator, startDriveTimer } from './drive.ts';
+import { LightAheadReader, registerAheadRoute } from './ahead.ts';
 import type { ServerConfig } from './config.ts';
 
 const RouteQuery = z.object({
@@ -83,6 +87,8 @@ export interface ServerOptions {
   sessionIdleMinutes?: number;
   /** The most conversations held at once. Default 1000. */
   maxSessions?: number;
+  /** How often simulated cars are stepped and reported, per second. Default 5. */
+  driveTickHz?: number;
   /** Add the process's own metrics (CPU, memory, event loop) to `/metrics`. */
   processMetrics?: boolean;
 }
@@ -102,6 +108,8 @@ export function buildServer(opened: OpenMap, options: ServerOptions = {}): Fasti
     app.addHook('onClose', async () => clearInterval(timer));
   }
   const signals = options.signals ?? new SignalStore();
+  // One WebSocket server for every socket route (the V2X stream, voice): two would both answer each upgrade.
+  void app.register(websocket);
   void app.register(v2xPush, { store: signals, clock: () => now().getTime() });
   if (options.simulateSignals ?? map.info.synthetic) {
     // The demo's roadside units: MAP once, then SPaT at 10 Hz as real RSUs publish it.
@@ -151,8 +159,27 @@ export function buildServer(opened: OpenMap, options: ServerOptions = {}): Fasti
   catalogue.describe({ method: 'get', path: '/api/food', summary: 'Places to eat near a point', tag: 'places', query: FoodQuery });
   catalogue.describe({ method: 'get', path: '/api/food/along', summary: 'Places to eat along a route, by detour', tag: 'places', query: FoodAlongQuery });
   registerOsrmRoutes(app, { router, metrics, catalogue });
-  registerVehicleRoutes(app, { vehicles, now, catalogue });
-  registerConversationRoutes(app, { sessions, vehicles, parkedAt, now, metrics, catalogue });
+  // The simulated car drives a confirmed trip until a real feed reports for that vehicle.
+  const drives = new DriveSimulator({ store: signals, vehicles });
+  const stopDriving = startDriveTimer(drives, now, options.driveTickHz ?? 5);
+  app.addHook('onClose', async () => stopDriving());
+  const driveToNow = (): void => drives.tick(now().getTime());
+  registerVehicleRoutes(app, { vehicles, now, catalogue, onReport: (id) => void drives.stop(id), beforeRead: driveToNow });
+  registerAheadRoute(app, { reader: new LightAheadReader(signals), vehicles, now, catalogue, pathAhead: (id) => drives.pathAhead(id), beforeRead: driveToNow });
+  registerConversationRoutes(app, {
+    sessions,
+    vehicles,
+    parkedAt,
+    now,
+    metrics,
+    catalogue,
+    onTrip: (id, trip) => {
+      if (trip) drives.start(id, trip, now().getTime());
+      else drives.stop(id);
+    },
+  });
+  // A plugin, so it loads after @fastify/websocket and its routes get the upgrade handling.
+  void app.register(async (scope) => registerVoiceSocket(scope, { sessions, vehicles, parkedAt, now, map, metrics, catalogue }));
   registerMapDataRoutes(app, { map, catalogue });
   let openApi: Record<string, unknown> | undefined;
   app.get('/openapi.json', async () => {

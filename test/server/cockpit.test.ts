@@ -68,7 +68,7 @@ test('stores and returns a vehicle’s position, heading and speed', async () =>
   const posted = await app.inject({ method: 'POST', url: '/api/vehicle/car-9', payload: { lat: 31.24, lon: 121.49, headingDeg: 182.5, speedKmh: 42 } });
   assert.equal(posted.statusCode, 200);
   const state = (await app.inject('/api/vehicle/car-9')).json();
-  assert.deepEqual(state, { id: 'car-9', lat: 31.24, lon: 121.49, headingDeg: 182.5, speedKmh: 42, at: NOON.toISOString() });
+  assert.deepEqual(state, { id: 'car-9', lat: 31.24, lon: 121.49, headingDeg: 182.5, speedKmh: 42, at: NOON.toISOString(), source: 'reported' });
 });
 
 test('rejects a vehicle report with a bad id, position, heading or speed', async () => {

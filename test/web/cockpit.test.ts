@@ -1,12 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { buildServer } from '../../src/server/index.ts';
 import { COCKPIT_DIST } from '../../src/server/cockpit.ts';
 import { defaultDistrict } from '../server/support.ts';
+import { writeWav } from '../../src/voice/index.ts';
+import { spoken } from '../voice/support.ts';
 
 const repoRoot = fileURLToPath(new URL('../../', import.meta.url));
 const screenshots = fileURLToPath(new URL('../../docs/screenshots/', import.meta.url));
@@ -68,6 +72,11 @@ test('the cockpit finds parking, draws a route and shows the light ahead, in Eng
   assert.match(await page.getByTestId('trip').innerText(), /Oak Road/);
   assert.match(await page.getByTestId('eta').innerText(), /^\d{1,2}:\d{2}$/);
   await page.getByTestId('next-turn').waitFor();
+  // The simulated car drives the confirmed trip: its marker moves.
+  const car = page.getByTestId('marker-car');
+  await car.waitFor();
+  const startedAt = `${await car.getAttribute('data-lat')},${await car.getAttribute('data-lon')}`;
+  await page.waitForFunction(`(({ lat, lon }) => \`\${lat},\${lon}\`)(document.querySelector('[data-testid="marker-car"]').dataset) !== ${JSON.stringify(startedAt)}`);
 
   await ask(page, 'find parking near the destination');
   await page.getByTestId('marker-parking').first().waitFor();
@@ -82,6 +91,47 @@ test('the cockpit finds parking, draws a route and shows the light ahead, in Eng
   assert.ok((await page.getByTestId('card-parking').count()) > 0);
   await page.screenshot({ path: `${screenshots}cockpit-zh.png` });
 
-  assert.equal(await page.getByRole('button', { name: '语音输入' }).isDisabled(), true, 'the mic is present but disabled');
+  const mic = page.getByRole('button', { name: '语音输入' });
+  assert.equal(await mic.isEnabled(), true, 'the mic is live');
+  assert.equal(await mic.getAttribute('aria-pressed'), 'false');
+  assert.deepEqual(pageErrors, []);
+});
+
+test('holding the mic streams the microphone and shows what was heard', { timeout: 60_000 }, async (t) => {
+  assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: install it with \`apt-get install chromium\` (.ci/run does)`);
+  const { opened, remove } = defaultDistrict();
+  const app = buildServer(opened, {});
+  const address = await app.listen({ port: 0, host: '127.0.0.1' });
+  const dir = mkdtempSync(join(tmpdir(), 'cabin-mic-'));
+  const { pcm } = await spoken('find parking near the destination', 300);
+  const wav = join(dir, 'request.wav');
+  writeWav(wav, pcm, 16000);
+  let browser: Browser | undefined;
+  t.after(async () => {
+    await browser?.close();
+    await app.close();
+    remove();
+    rmSync(dir, { recursive: true, force: true });
+  });
+  // Chromium's fake microphone plays the file in a loop, without a permission prompt.
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--autoplay-policy=no-user-gesture-required', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-audio-capture=${wav}`],
+  });
+  const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
+  const pageErrors: string[] = [];
+  page.on('pageerror', (error) => pageErrors.push(error.message));
+  await page.goto(address);
+  const mic = page.getByTestId('mic');
+  await mic.hover();
+  await page.mouse.down();
+  await page.locator('[data-testid="mic"][data-state="listening"][aria-pressed="true"]').waitFor();
+  // Hold for as long as the request lasts: the driver speaking, not a wait for the app.
+  await page.waitForTimeout((1000 * pcm.length) / 16000);
+  await page.mouse.up();
+  await page.getByTestId('voice-transcript').waitFor();
+  // The reply is in the conversation like a typed one (what pocketsphinx heard is not asserted; see test/voice/e2e.test.ts).
+  await page.locator('[data-testid="transcript"][data-lines="2"]').waitFor();
+  assert.equal(await mic.getAttribute('aria-pressed'), 'false');
   assert.deepEqual(pageErrors, []);
 });

@@ -3,6 +3,8 @@ import { fetchMapInfo, fetchRoute, sendTurn, type Card, type Lang, type StatusCa
 import { distanceText, movementText, t } from './i18n.ts';
 import { MapView, type ResultCard } from './MapView.tsx';
 import { useTrafficLight } from './signals.ts';
+import { rangeText, useVehicle } from './vehicle.ts';
+import { VoiceButton } from './Voice.tsx';
 
 /** This screen is one driver in one car. */
 const SESSION = 'cockpit:driver';
@@ -70,6 +72,8 @@ export function App(): React.JSX.Element {
     [trip, bbox],
   );
   const light = useTrafficLight(carAt, trip?.coordinates);
+  // Once a trip is driven, the car (simulated or real) and the light the server matches ahead of it.
+  const { vehicle: car, ahead } = useVehicle(SESSION.slice(0, SESSION.indexOf(':')), trip !== undefined);
 
   const say = async (request: string): Promise<void> => {
     const trimmed = request.trim();
@@ -79,18 +83,7 @@ export function App(): React.JSX.Element {
     setLines((l) => [...l, { who: 'driver', text: trimmed }]);
     setText('');
     try {
-      const turn: Turn = await sendTurn(SESSION, trimmed);
-      setLang(turn.speech.language === 'zh' ? 'zh' : 'en');
-      setLines((l) => [...l, { who: 'cabin', text: turn.speech.text }]);
-      setExpecting(turn.expecting);
-      const shown = turn.cards.filter((c) => c.kind !== 'trip' && c.kind !== 'status');
-      setCards(shown);
-      const newTrip = turn.cards.find((c): c is TripCard => c.kind === 'trip');
-      // A proposed trip (waiting for yes) is shown as a card; a confirmed one becomes the trip.
-      if (newTrip && turn.expecting !== 'confirmation') setTrip(newTrip);
-      if (newTrip && turn.expecting === 'confirmation') setCards([newTrip, ...shown.filter((c) => c.kind !== 'place')]);
-      const newStatus = turn.cards.find((c): c is StatusCard => c.kind === 'status');
-      if (newStatus) setStatus(newStatus);
+      showTurn(await sendTurn(SESSION, trimmed));
     } catch (e) {
       setError(e instanceof Error ? e.message : String(e));
     } finally {
@@ -99,11 +92,26 @@ export function App(): React.JSX.Element {
     }
   };
 
+  // A turn typed or spoken: the reply, the cards and the trip.
+  const showTurn = (turn: Turn): void => {
+    setLang(turn.speech.language === 'zh' ? 'zh' : 'en');
+    setLines((l) => [...l, { who: 'cabin', text: turn.speech.text }]);
+    setExpecting(turn.expecting);
+    const shown = turn.cards.filter((c) => c.kind !== 'trip' && c.kind !== 'status');
+    setCards(shown);
+    const newTrip = turn.cards.find((c): c is TripCard => c.kind === 'trip');
+    // A proposed trip (waiting for yes) is shown as a card; a confirmed one becomes the trip.
+    if (newTrip && turn.expecting !== 'confirmation') setTrip(newTrip);
+    if (newTrip && turn.expecting === 'confirmation') setCards([newTrip, ...shown.filter((c) => c.kind !== 'place')]);
+    const newStatus = turn.cards.find((c): c is StatusCard => c.kind === 'status');
+    if (newStatus) setStatus(newStatus);
+  };
+
   const results = useMemo(() => cards.filter((c): c is ResultCard => c.kind === 'parking' || c.kind === 'food'), [cards]);
 
   return (
     <div className="cockpit" data-lang={lang}>
-      <MapView bbox={bbox} route={trip?.coordinates} results={results} lang={lang} onPick={(card) => void say(lang === 'zh' ? `去${card.name.zh}` : `take me to ${card.name.en}`)} />
+      <MapView bbox={bbox} route={trip?.coordinates} results={results} lang={lang} car={car} onPick={(card) => void say(lang === 'zh' ? `去${card.name.zh}` : `take me to ${card.name.en}`)} />
 
       <section className="trip" aria-label={s.trip} data-testid="trip">
         {trip ? (
@@ -147,6 +155,12 @@ export function App(): React.JSX.Element {
           </div>
           <div className="light-name">{light.intersection ? light.intersection.name : s.noLight}</div>
           <div className="light-group">{light.stale ? (light.intersection ? s.stale : '') : `${s[light.colour === 'unknown' ? 'noLight' : light.colour]} · ${movementText(light.group ?? '', lang)}`}</div>
+          {ahead?.found && (
+            <div className="light-ahead" data-testid="light-ahead" data-countdown={ahead.countdown.kind}>
+              {rangeText(ahead.countdown) ?? ('reason' in ahead.countdown ? ahead.countdown.reason : '')}
+              {ahead.advice?.text && <span data-testid="speed-advice"> · {ahead.advice.text[lang]}</span>}
+            </div>
+          )}
         </div>
       </section>
 
@@ -194,9 +208,15 @@ export function App(): React.JSX.Element {
             <button type="submit" className="big" aria-label={s.send} disabled={busy || text.trim() === ''} data-testid="send">
               {s.send}
             </button>
-            <button type="button" className="big mic" aria-label={s.mic} title={s.micSoon} disabled>
-              <MicIcon />
-            </button>
+            <VoiceButton
+              session={SESSION}
+              label={s.mic}
+              onTurn={(heard, turn) => {
+                setLines((l) => [...l, { who: 'driver', text: heard }]);
+                showTurn(turn);
+              }}
+              onError={setError}
+            />
           </form>
         </section>
 
@@ -280,16 +300,6 @@ function CardView({ card, index, lang, onGo }: { card: Card; index: number; lang
       return never;
     }
   }
-}
-
-/** Drawn, not an emoji: the car's screen may have no emoji font. */
-function MicIcon(): React.JSX.Element {
-  return (
-    <svg width="24" height="24" viewBox="0 0 24 24" aria-hidden="true" fill="none" stroke="currentColor" strokeWidth="2" strokeLinecap="round">
-      <rect x="9" y="3" width="6" height="11" rx="3" />
-      <path d="M5 11a7 7 0 0 0 14 0M12 18v3" />
-    </svg>
-  );
 }
 
 export function FoodIcon(): React.JSX.Element {

@@ -53,12 +53,14 @@ interface Props {
   results: ResultCard[];
   lang: Lang;
   onPick: (card: ResultCard) => void;
+  /** Where the car is now (the simulated drive or a real feed), with its heading. */
+  car?: { lat: number; lon: number; headingDeg?: number | undefined } | undefined;
 }
 
 /** The largest box the roads endpoint serves is 2°; stay well inside it. */
 const MAX_ROADS_SPAN = 0.5;
 
-export function MapView({ bbox, route, results, lang, onPick }: Props): React.JSX.Element {
+export function MapView({ bbox, route, results, lang, onPick, car }: Props): React.JSX.Element {
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
   const [state, setState] = useState<'loading' | 'ready' | 'unavailable'>('loading');
@@ -155,6 +157,32 @@ export function MapView({ bbox, route, results, lang, onPick }: Props): React.JS
       for (const marker of markers) marker.remove();
     };
   }, [results, state, lang]);
+
+  // The car: one marker, moved as reports arrive, pointing where it drives.
+  const carMarker = useRef<maplibregl.Marker | null>(null);
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || state !== 'ready' || !car) return;
+    if (!carMarker.current) {
+      const element = document.createElement('div');
+      element.className = 'marker-car';
+      element.dataset.testid = 'marker-car';
+      element.setAttribute('aria-label', lang === 'zh' ? '车辆位置' : 'Car position');
+      element.innerHTML = '<svg width="28" height="28" viewBox="0 0 24 24" aria-hidden="true"><path d="M12 2 20 21 12 17 4 21Z" fill="#3ddc97" stroke="#0f1720" stroke-width="1.5"/></svg>';
+      carMarker.current = new maplibregl.Marker({ element, rotationAlignment: 'map' }).setLngLat([car.lon, car.lat]).addTo(map);
+    }
+    carMarker.current.setLngLat([car.lon, car.lat]).setRotation(car.headingDeg ?? 0);
+    const element = carMarker.current.getElement();
+    element.dataset.lat = car.lat.toFixed(6);
+    element.dataset.lon = car.lon.toFixed(6);
+  }, [car?.lat, car?.lon, car?.headingDeg, state]);
+  useEffect(
+    () => () => {
+      carMarker.current?.remove();
+      carMarker.current = null;
+    },
+    [state],
+  );
 
   return (
     <div
