@@ -109,7 +109,8 @@ export interface PlaceCard extends Target {
 export interface TripCard {
   kind: 'trip';
   destination: Spoken;
-  stops: { id: string; name: Spoken; kind: StopKind; arrival: string }[];
+  /** Each stop in order; `lat`/`lon` where the stop is (for the map). */
+  stops: { id: string; name: Spoken; kind: StopKind; arrival: string; lat: number; lon: number }[];
   distanceM: number;
   durationS: number;
   arrivalTimeMs: number;

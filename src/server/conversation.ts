@@ -94,6 +94,24 @@ export class ConversationSessions {
   }
 }
 
+/** Told when a turn starts, changes or ends a vehicle's trip (the simulated drive follows it). */
+export type TripHook = (vehicleId: string, trip: Trip | undefined) => void;
+
+/** The vehicle of a `vehicle:driver` session. */
+export const vehicleOfSession = (sessionId: string): string => sessionId.slice(0, sessionId.indexOf(':'));
+
+/**
+ * One turn of `sessionId`'s assistant, typed or spoken: when it starts, changes
+ * or ends the trip, `onTrip` is told. Both the turn route and the voice socket
+ * take turns through here, so a trip confirmed by voice drives the car too.
+ */
+export async function takeTurn(assistant: Assistant, sessionId: string, text: string, input: Parameters<Assistant['turn']>[1], onTrip: TripHook | undefined): ReturnType<Assistant['turn']> {
+  const tripBefore = assistant.agent.trip;
+  const answer = await assistant.turn(text, input);
+  if (assistant.agent.trip !== tripBefore) onTrip?.(vehicleOfSession(sessionId), assistant.agent.trip);
+  return answer;
+}
+
 /** `POST /api/conversation/{vehicle:driver}/turn`. */
 export function registerConversationRoutes(
   app: FastifyInstance,
@@ -105,7 +123,7 @@ export function registerConversationRoutes(
     metrics: Metrics;
     catalogue: ApiCatalogue;
     /** Told when a turn starts, changes or ends the vehicle's trip (the simulated drive follows it). */
-    onTrip?: (vehicleId: string, trip: Trip | undefined) => void;
+    onTrip?: TripHook;
   },
 ): void {
   const { sessions, vehicles, now, metrics } = deps;
@@ -127,9 +145,8 @@ export function registerConversationRoutes(
     const reported = vehicles.get(sessionId.slice(0, sessionId.indexOf(':')));
     const vehicle: { lat: number; lon: number; headingDeg?: number | undefined; speedKmh?: number | undefined } = body.data.vehicle ?? reported ?? deps.parkedAt;
     const assistant = sessions.open(sessionId, now().getTime());
-    const tripBefore = assistant.agent.trip;
     try {
-      const { turn, path, note } = await assistant.turn(body.data.text, {
+      const { turn, path, note } = await takeTurn(assistant, sessionId, body.data.text, {
         now: at,
         vehicle: {
           lat: vehicle.lat,
@@ -137,9 +154,8 @@ export function registerConversationRoutes(
           ...(vehicle.headingDeg !== undefined ? { headingDeg: vehicle.headingDeg } : {}),
           ...(vehicle.speedKmh !== undefined ? { speedKmh: vehicle.speedKmh } : {}),
         },
-      });
+      }, deps.onTrip);
       metrics.agentTurns.inc({ path, outcome: 'answered' });
-      if (assistant.agent.trip !== tripBefore) deps.onTrip?.(sessionId.slice(0, sessionId.indexOf(':')), assistant.agent.trip);
       return {
         sessionId,
         speech: turn.speech,

@@ -22,11 +22,11 @@ import { ApiCatalogue, latLonText as latLon, sendBadRequest } from './api.ts';
 import { registerOsrmRoutes } from './osrm.ts';
 import { createMetrics, registerMetrics } from './metrics.ts';
 import { VehicleRegistry, registerVehicleRoutes } from './vehicle.ts';
-import { ConversationSessions, registerConversationRoutes } from './conversation.ts';
+import { ConversationSessions, registerConversationRoutes, type TripHook } from './conversation.ts';
 import { registerMapDataRoutes } from './map-data.ts';
 import { openApiDocument } from './openapi.ts';
 import { registerCockpit } from './cockpit.ts';
-import { registerVoiceSocket } from './voice-socket.ts';
+import { registerVoiceSocket, type VoiceEngines } from './voice-socket.ts';
 import { DriveSimulator, startDriveTimer } from './drive.ts';
 import { LightAheadReader, registerAheadRoute } from './ahead.ts';
 import type { ServerConfig } from './config.ts';
@@ -89,6 +89,8 @@ export interface ServerOptions {
   maxSessions?: number;
   /** How often simulated cars are stepped and reported, per second. Default 5. */
   driveTickHz?: number;
+  /** The voice socket's engines. Default: the offline pocketsphinx and espeak-ng (tests inject fakes). */
+  voiceEngines?: () => VoiceEngines;
   /** Add the process's own metrics (CPU, memory, event loop) to `/metrics`. */
   processMetrics?: boolean;
 }
@@ -166,20 +168,14 @@ export function buildServer(opened: OpenMap, options: ServerOptions = {}): Fasti
   const driveToNow = (): void => drives.tick(now().getTime());
   registerVehicleRoutes(app, { vehicles, now, catalogue, onReport: (id) => void drives.stop(id), beforeRead: driveToNow });
   registerAheadRoute(app, { reader: new LightAheadReader(signals), vehicles, now, catalogue, pathAhead: (id) => drives.pathAhead(id), beforeRead: driveToNow });
-  registerConversationRoutes(app, {
-    sessions,
-    vehicles,
-    parkedAt,
-    now,
-    metrics,
-    catalogue,
-    onTrip: (id, trip) => {
-      if (trip) drives.start(id, trip, now().getTime());
-      else drives.stop(id);
-    },
-  });
+  // Typed and spoken turns share one trip hook: a confirmed trip, however it was said, starts the simulated car.
+  const onTrip: TripHook = (id, trip) => {
+    if (trip) drives.start(id, trip, now().getTime());
+    else drives.stop(id);
+  };
+  registerConversationRoutes(app, { sessions, vehicles, parkedAt, now, metrics, catalogue, onTrip });
   // A plugin, so it loads after @fastify/websocket and its routes get the upgrade handling.
-  void app.register(async (scope) => registerVoiceSocket(scope, { sessions, vehicles, parkedAt, now, map, metrics, catalogue }));
+  void app.register(async (scope) => registerVoiceSocket(scope, { sessions, vehicles, parkedAt, now, map, metrics, catalogue, onTrip, ...(options.voiceEngines ? { engines: options.voiceEngines } : {}) }));
   registerMapDataRoutes(app, { map, catalogue });
   let openApi: Record<string, unknown> | undefined;
   app.get('/openapi.json', async () => {

@@ -42,7 +42,7 @@ import {
   type TurnTaker,
 } from '../voice/index.ts';
 import type { ApiCatalogue } from './api.ts';
-import { ConversationParams, type ConversationSessions } from './conversation.ts';
+import { ConversationParams, takeTurn, vehicleOfSession, type ConversationSessions, type TripHook } from './conversation.ts';
 import type { Metrics } from './metrics.ts';
 import type { VehicleRegistry } from './vehicle.ts';
 
@@ -63,6 +63,8 @@ export interface VoiceSocketDeps {
   catalogue?: ApiCatalogue;
   /** Makes the engines, once per server, on the first connection. Default: the car-biased pocketsphinx model for `map` and espeak-ng; throws EngineUnavailableError when they are not installed. */
   engines?: () => VoiceEngines;
+  /** Told when a spoken turn starts, changes or ends the vehicle's trip, as the typed turn route does. */
+  onTrip?: TripHook;
   /** The largest binary frame. Default 64 KiB (2 s of audio). */
   maxChunkBytes?: number;
 }
@@ -140,12 +142,12 @@ export function registerVoiceSocket(app: FastifyInstance, deps: VoiceSocketDeps)
     // The session is looked up per turn, so a voice turn keeps it alive like a typed one.
     const assistant: TurnTaker = {
       async turn(text, input) {
-        const answer = await sessions.open(sessionId, now().getTime()).turn(text, input);
+        const answer = await takeTurn(sessions.open(sessionId, now().getTime()), sessionId, text, input, deps.onTrip);
         deps.metrics?.agentTurns.inc({ path: answer.path, outcome: 'answered' });
         return answer;
       },
     };
-    const vehicleId = sessionId.slice(0, sessionId.indexOf(':'));
+    const vehicleId = vehicleOfSession(sessionId);
     // Playback is the client's: it ends when the client says `played`, or a second after the audio would have.
     let played: (() => void) | undefined;
     const pipeline = createVoicePipeline({

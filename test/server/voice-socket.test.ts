@@ -181,3 +181,35 @@ test('without the engines installed, the socket says which apt packages to insta
   assert.match(String(error['message']), /pocketsphinx_continuous/);
   assert.equal(await client.closed, 1011);
 });
+
+test('a trip confirmed by voice starts the simulated car, through the same trip hook as a typed turn', { timeout: 30_000 }, async (t) => {
+  // A recogniser that "hears" fixed words in order, so the agent's answers are certain.
+  const heard = ['take me to Oak Road', 'yes'];
+  const engines = (): ReturnType<typeof offlineVoiceEngines> => ({
+    recognizer: { name: 'fixed', transcribe: async () => ({ text: heard.shift() ?? '' }) },
+    synthesizer: { name: 'silence', synthesize: async () => ({ pcm: new Int16Array(1600), sampleRate: 16000 }) },
+  });
+  const server = buildServer(opened, { now: () => NOON, voiceEngines: engines });
+  t.after(() => server.close());
+  const url = (await server.listen({ port: 0, host: '127.0.0.1' })).replace(/^http/, 'ws');
+  assert.equal((await server.inject('/api/vehicle/car9')).statusCode, 404, 'no car before the trip');
+  const client = await connect(`${url}/api/conversation/car9:eve/voice?handsFree=false`);
+  await client.next('ready');
+  const utter = async (): Promise<Event> => {
+    client.socket.send(JSON.stringify({ type: 'start' }));
+    sendPcm(client.socket, new Int16Array(8000).map((_, i) => Math.round(8000 * Math.sin(i / 5))));
+    client.socket.send(JSON.stringify({ type: 'stop' }));
+    const turn = await client.next('turn');
+    // The reply audio may come before or after the turn event.
+    await client.audio();
+    client.socket.send(JSON.stringify({ type: 'played' }));
+    await client.next('playback-end');
+    return turn;
+  };
+  assert.equal((await utter())['expecting'], 'confirmation');
+  await utter();
+  const car = await server.inject('/api/vehicle/car9');
+  assert.equal(car.statusCode, 200, 'the spoken "yes" started the car');
+  assert.equal(car.json().source, 'simulated');
+  client.socket.close();
+});

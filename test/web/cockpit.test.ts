@@ -48,7 +48,10 @@ test('the cockpit finds parking, draws a route and shows the light ahead, in Eng
   await page.waitForFunction('Number(document.querySelector(\'[data-testid="map"]\').dataset.signals) > 0');
   // The widget lights up once SPaT for the nearest intersection arrives, with a countdown.
   await page.locator('[data-testid="traffic-light"]:is([data-colour="red"],[data-colour="amber"],[data-colour="green"])').waitFor();
-  assert.match(await page.getByTestId('countdown').innerText(), /^\d+s$/);
+  // A number, or in the final seconds the light's state and why in words, never a code.
+  assert.match(await page.getByTestId('countdown').innerText(), /^(\d+s|Red|Amber|Green)$/);
+  const reason = await page.getByTestId('countdown').getAttribute('data-reason');
+  if (reason) assert.match(await page.getByTestId('countdown-reason').innerText(), /^(changing now|at the line|no live data)$/);
 
   const ask = async (p: Page, text: string): Promise<void> => {
     const lines = Number(await p.getByTestId('transcript').getAttribute('data-lines'));
@@ -72,14 +75,24 @@ test('the cockpit finds parking, draws a route and shows the light ahead, in Eng
   assert.match(await page.getByTestId('trip').innerText(), /Oak Road/);
   assert.match(await page.getByTestId('eta').innerText(), /^\d{1,2}:\d{2}$/);
   await page.getByTestId('next-turn').waitFor();
+  // The trip's stops are numbered on the map, the destination at least.
+  await page.getByTestId('marker-stop').first().waitFor();
+  assert.equal(await page.getByTestId('marker-stop').last().innerText(), String(await page.getByTestId('marker-stop').count()));
   // The simulated car drives the confirmed trip: its marker moves.
   const car = page.getByTestId('marker-car');
   await car.waitFor();
   const startedAt = `${await car.getAttribute('data-lat')},${await car.getAttribute('data-lon')}`;
   await page.waitForFunction(`(({ lat, lon }) => \`\${lat},\${lon}\`)(document.querySelector('[data-testid="marker-car"]').dataset) !== ${JSON.stringify(startedAt)}`);
 
+  // Moving, the cockpit switches to driving mode by itself.
+  await page.locator('[data-testid="panel"][data-mode="driving"]').waitFor();
+  assert.equal(await page.getByTestId('driving-mode').getAttribute('aria-pressed'), 'true');
   await ask(page, 'find parking near the destination');
   await page.getByTestId('marker-parking').first().waitFor();
+  // Driving: each card is its name and at most one reason.
+  for (const card of await page.getByTestId('card-parking').all()) assert.ok((await card.locator('.reason').count()) <= 1, 'compact cards while driving');
+  // The countdown never shows a code: the /ahead display while the trip is driven.
+  assert.doesNotMatch(await page.getByTestId('traffic-light').innerText(), /final-seconds|near-stop-line|stale|no-state/);
   await page.locator('[data-testid="traffic-light"]:is([data-colour="red"],[data-colour="amber"],[data-colour="green"])').waitFor();
   mkdirSync(screenshots, { recursive: true });
   await page.screenshot({ path: `${screenshots}cockpit.png` });
@@ -91,6 +104,11 @@ test('the cockpit finds parking, draws a route and shows the light ahead, in Eng
   assert.ok((await page.getByTestId('card-parking').count()) > 0);
   await page.screenshot({ path: `${screenshots}cockpit-zh.png` });
 
+  assert.equal(await page.getByRole('button', { name: '驾驶模式' }).count(), 1);
+  // The toggle switches driving mode off by hand.
+  await page.getByTestId('driving-mode').click();
+  await page.locator('[data-testid="panel"][data-mode="parked"]').waitFor();
+  assert.equal(await page.getByTestId('driving-mode').getAttribute('aria-pressed'), 'false');
   const mic = page.getByRole('button', { name: '语音输入' });
   assert.equal(await mic.isEnabled(), true, 'the mic is live');
   assert.equal(await mic.getAttribute('aria-pressed'), 'false');

@@ -1,9 +1,10 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { fetchMapInfo, fetchRoute, sendTurn, type Card, type Lang, type StatusCard, type TripCard, type Turn } from './api.ts';
-import { distanceText, movementText, t } from './i18n.ts';
+import { distanceText, lightReasonText, movementText, t, type Strings } from './i18n.ts';
 import { MapView, type ResultCard } from './MapView.tsx';
 import { useTrafficLight } from './signals.ts';
-import { rangeText, useVehicle } from './vehicle.ts';
+import { rangeText, useVehicle, type LightAhead } from './vehicle.ts';
+import type { LightState } from './signals.ts';
 import { VoiceButton } from './Voice.tsx';
 
 /** This screen is one driver in one car. */
@@ -74,6 +75,17 @@ export function App(): React.JSX.Element {
   const light = useTrafficLight(carAt, trip?.coordinates);
   // Once a trip is driven, the car (simulated or real) and the light the server matches ahead of it.
   const { vehicle: car, ahead } = useVehicle(SESSION.slice(0, SESSION.indexOf(':')), trip !== undefined);
+  const shownLight = bigLight(trip !== undefined ? ahead : undefined, light, s, lang);
+
+  // Driving mode: on while the car moves (and for a while after it last did, so a red light does not flip the screen), or by the toggle.
+  const [lastMovingMs, setLastMovingMs] = useState<number>();
+  const [forced, setForced] = useState<boolean>();
+  useEffect(() => {
+    if (trip && (car?.speedKmh ?? 0) > DRIVING_KMH) setLastMovingMs(Date.now());
+    if (!trip) setLastMovingMs(undefined);
+  }, [car, trip]);
+  const moving = lastMovingMs !== undefined && Date.now() - lastMovingMs < DRIVING_HOLD_MS;
+  const driving = forced ?? moving;
 
   const say = async (request: string): Promise<void> => {
     const trimmed = request.trim();
@@ -111,7 +123,7 @@ export function App(): React.JSX.Element {
 
   return (
     <div className="cockpit" data-lang={lang}>
-      <MapView bbox={bbox} route={trip?.coordinates} results={results} lang={lang} car={car} onPick={(card) => void say(lang === 'zh' ? `去${card.name.zh}` : `take me to ${card.name.en}`)} />
+      <MapView bbox={bbox} route={trip?.coordinates} stops={trip?.stops} results={results} lang={lang} car={car} onPick={(card) => void say(lang === 'zh' ? `去${card.name.zh}` : `take me to ${card.name.en}`)} />
 
       <section className="trip" aria-label={s.trip} data-testid="trip">
         {trip ? (
@@ -138,11 +150,12 @@ export function App(): React.JSX.Element {
       </section>
 
       <section
-        className={`light light-${light.stale ? 'stale' : light.colour}${light.flashing ? ' flashing' : ''}`}
+        className={`light light-${shownLight.colour}${light.flashing && shownLight.source === 'stream' ? ' flashing' : ''}`}
         aria-label={s.light}
         aria-live="polite"
         data-testid="traffic-light"
-        data-colour={light.stale ? 'stale' : light.colour}
+        data-colour={shownLight.colour}
+        data-source={shownLight.source}
       >
         <div className="lamps" aria-hidden="true">
           <span className="lamp red" />
@@ -150,21 +163,29 @@ export function App(): React.JSX.Element {
           <span className="lamp green" />
         </div>
         <div className="light-text">
-          <div className="light-count" data-testid="countdown">
-            {light.stale ? '–' : light.changesInS !== undefined ? `${light.changesInS}s` : s[light.colour === 'unknown' ? 'noLight' : light.colour]}
+          <div className={`light-count${shownLight.number ? '' : ' light-words'}`} data-testid="countdown" data-reason={shownLight.reason ?? ''}>
+            {shownLight.big}
           </div>
-          <div className="light-name">{light.intersection ? light.intersection.name : s.noLight}</div>
-          <div className="light-group">{light.stale ? (light.intersection ? s.stale : '') : `${s[light.colour === 'unknown' ? 'noLight' : light.colour]} · ${movementText(light.group ?? '', lang)}`}</div>
+          {shownLight.reasonText && (
+            <div className="light-reason" data-testid="countdown-reason">
+              {shownLight.reasonText}
+            </div>
+          )}
+          <div className="light-name">{ahead?.found && trip ? (ahead.intersection.name ?? light.intersection?.name ?? s.light) : light.intersection ? light.intersection.name : s.noLight}</div>
+          <div className="light-group">{light.stale ? '' : `${s[light.colour === 'unknown' ? 'noLight' : light.colour]} · ${movementText(light.group ?? '', lang)}`}</div>
           {ahead?.found && (
             <div className="light-ahead" data-testid="light-ahead" data-countdown={ahead.countdown.kind}>
-              {rangeText(ahead.countdown) ?? ('reason' in ahead.countdown ? ahead.countdown.reason : '')}
+              {rangeText(ahead.countdown) ?? ('reason' in ahead.countdown ? lightReasonText(ahead.countdown.reason, lang) : '')}
               {ahead.advice?.text && <span data-testid="speed-advice"> · {ahead.advice.text[lang]}</span>}
             </div>
           )}
         </div>
       </section>
 
-      <aside className="panel">
+      <aside className="panel" data-mode={driving ? 'driving' : 'parked'} data-testid="panel">
+        <button type="button" className="big driving-toggle" aria-pressed={driving} data-testid="driving-mode" onClick={() => setForced(!driving)}>
+          {s.drivingMode}
+        </button>
         <section className="conversation" aria-label={s.ask}>
           <ol ref={transcript} className="transcript" aria-live="polite" data-testid="transcript" data-lines={lines.length} data-busy={busy}>
             {lines.slice(-6).map((line, i) => (
@@ -224,7 +245,7 @@ export function App(): React.JSX.Element {
           {cards.length === 0 && <p className="hint">{s.noResults}</p>}
           <ol>
             {cards.map((card, i) => (
-              <CardView key={`${card.kind}-${'id' in card ? card.id : i}`} card={card} index={i} lang={lang} onGo={(name) => void say(lang === 'zh' ? `去${name.zh}` : `take me to ${name.en}`)} />
+              <CardView key={`${card.kind}-${'id' in card ? card.id : i}`} card={card} index={i} lang={lang} compact={driving} onGo={(name) => void say(lang === 'zh' ? `去${name.zh}` : `take me to ${name.en}`)} />
             ))}
           </ol>
         </section>
@@ -233,8 +254,10 @@ export function App(): React.JSX.Element {
   );
 }
 
-function CardView({ card, index, lang, onGo }: { card: Card; index: number; lang: Lang; onGo: (name: { en: string; zh: string }) => void }): React.JSX.Element | null {
+function CardView({ card, index, lang, compact, onGo }: { card: Card; index: number; lang: Lang; compact: boolean; onGo: (name: { en: string; zh: string }) => void }): React.JSX.Element | null {
   const s = t(lang);
+  // Driving: the name and the first reason only.
+  const few = <T,>(list: T[]): T[] => (compact ? list.slice(0, 1) : list);
   switch (card.kind) {
     case 'parking':
     case 'food':
@@ -247,7 +270,7 @@ function CardView({ card, index, lang, onGo }: { card: Card; index: number; lang
               <span className="card-name">{card.name[lang]}</span>
               {card.kind !== 'place' ? (
                 <span className="reasons">
-                  {card.reasons.map((r) => (
+                  {few(card.reasons).map((r) => (
                     <span key={r.code} className={`reason reason-${r.code}`}>
                       {r[lang]}
                     </span>
@@ -266,6 +289,8 @@ function CardView({ card, index, lang, onGo }: { card: Card; index: number; lang
           <span className="card-name">{card.destination[lang]}</span>
           <span className="reasons">
             <span className="reason">{distanceText(card.distanceM)}</span>
+            {!compact && (
+              <>
             <span className="reason">
               {Math.max(1, Math.round(card.durationS / 60))} {s.min}
             </span>
@@ -277,6 +302,8 @@ function CardView({ card, index, lang, onGo }: { card: Card; index: number; lang
                 {r[lang]}
               </span>
             ))}
+              </>
+            )}
           </span>
         </li>
       );
@@ -284,7 +311,7 @@ function CardView({ card, index, lang, onGo }: { card: Card; index: number; lang
       return (
         <li className="card card-light" data-testid="card-traffic-light">
           <span className="reasons">
-            {card.reasons.map((r) => (
+            {few(card.reasons).map((r) => (
               <span key={r.code} className="reason">
                 {r[lang]}
               </span>
@@ -308,4 +335,41 @@ export function FoodIcon(): React.JSX.Element {
       <path d="M7 3v8M4 3v5a3 3 0 0 0 6 0V3M7 11v10M17 21V3c-2 1-3 4-3 8h3" />
     </svg>
   );
+}
+
+const DRIVING_KMH = 5;
+const DRIVING_HOLD_MS = 60_000;
+/** The stream's own countdown is hidden in its final seconds too, as `/ahead` hides it. */
+const FINAL_S = 3;
+
+interface BigLight {
+  colour: string;
+  /** The big line: a number of seconds, or the light's state in words. */
+  big: string;
+  number: boolean;
+  reason?: string;
+  reasonText?: string;
+  source: 'ahead' | 'stream';
+}
+
+const colourWord = (light: string, s: Strings): string => {
+  const base = light.replace(/^flashing-/, '').replace(/^red-amber$/, 'red');
+  return base === 'red' || base === 'amber' || base === 'green' || base === 'dark' ? s[base] : s.noLight;
+};
+const widgetColour = (light: string): string => (light.startsWith('flashing-') ? light.slice(9) : light === 'red-amber' ? 'amber' : light);
+
+/** The light widget's big line: `/ahead` while a trip is driven (its countdown, or the state and why there is none), else the stream. */
+function bigLight(ahead: LightAhead | undefined, light: LightState, s: Strings, lang: Lang): BigLight {
+  const hidden = (colour: string, word: string, reason: string, source: BigLight['source']): BigLight => ({ colour, big: word, number: false, reason, reasonText: lightReasonText(reason, lang), source });
+  if (ahead?.found) {
+    const display = ahead.countdown;
+    if (display.kind === 'countdown') return { colour: widgetColour(display.light), big: `${display.seconds}s`, number: true, source: 'ahead' };
+    if (display.kind === 'state') return hidden(widgetColour(display.light), colourWord(display.light, s), display.reason, 'ahead');
+    return hidden('stale', s.noLight, display.reason, 'ahead');
+  }
+  if (light.stale) return light.intersection ? hidden('stale', s.noLight, 'stale', 'stream') : { colour: 'stale', big: s.noLight, number: false, source: 'stream' };
+  const word = colourWord(light.colour, s);
+  if (light.changesInS === undefined) return { colour: light.colour, big: word, number: false, source: 'stream' };
+  if (light.changesInS <= FINAL_S) return hidden(light.colour, word, 'final-seconds', 'stream');
+  return { colour: light.colour, big: `${light.changesInS}s`, number: true, source: 'stream' };
 }

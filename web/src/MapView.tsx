@@ -53,6 +53,8 @@ interface Props {
   results: ResultCard[];
   lang: Lang;
   onPick: (card: ResultCard) => void;
+  /** The trip's stops in order (the destination last), drawn as numbered markers. */
+  stops?: { id: string; name: { en: string; zh: string }; lat: number; lon: number }[] | undefined;
   /** Where the car is now (the simulated drive or a real feed), with its heading. */
   car?: { lat: number; lon: number; headingDeg?: number | undefined } | undefined;
 }
@@ -60,7 +62,7 @@ interface Props {
 /** The largest box the roads endpoint serves is 2°; stay well inside it. */
 const MAX_ROADS_SPAN = 0.5;
 
-export function MapView({ bbox, route, results, lang, onPick, car }: Props): React.JSX.Element {
+export function MapView({ bbox, route, stops, results, lang, onPick, car }: Props): React.JSX.Element {
   const container = useRef<HTMLDivElement>(null);
   const mapRef = useRef<maplibregl.Map | null>(null);
   const [state, setState] = useState<'loading' | 'ready' | 'unavailable'>('loading');
@@ -158,6 +160,26 @@ export function MapView({ bbox, route, results, lang, onPick, car }: Props): Rea
     };
   }, [results, state, lang]);
 
+  // The trip's stops: numbered in order.
+  const stopsKey = (stops ?? []).map((x) => `${x.id}@${x.lat},${x.lon}`).join('|');
+  useEffect(() => {
+    const map = mapRef.current;
+    if (!map || state !== 'ready' || !stops) return;
+    const markers = stops.map((stop, index) => {
+      const element = document.createElement('div');
+      element.className = `marker marker-stop${index === stops.length - 1 ? ' marker-destination' : ''}`;
+      element.dataset.testid = 'marker-stop';
+      element.textContent = String(index + 1);
+      element.setAttribute('role', 'img');
+      element.setAttribute('aria-label', `${t(lang).stop} ${index + 1}: ${stop.name[lang]}`);
+      element.title = stop.name[lang];
+      return new maplibregl.Marker({ element }).setLngLat([stop.lon, stop.lat]).addTo(map);
+    });
+    return () => {
+      for (const marker of markers) marker.remove();
+    };
+  }, [stopsKey, state, lang]);
+
   // The car: one marker, moved as reports arrive, pointing where it drives.
   const carMarker = useRef<maplibregl.Marker | null>(null);
   useEffect(() => {
@@ -196,6 +218,7 @@ export function MapView({ bbox, route, results, lang, onPick, car }: Props): Rea
       data-signals={signals}
       data-route-points={route?.length ?? 0}
       data-results={results.length}
+      data-stops={stops?.length ?? 0}
     >
       {state === 'unavailable' && <p className="map-unavailable">{t(lang).mapUnavailable}</p>}
     </div>

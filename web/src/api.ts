@@ -43,6 +43,8 @@ export interface TripCard {
   durationS: number;
   arrival: string;
   coordinates: [number, number][];
+  /** The trip's stops in order, the destination last. */
+  stops?: { id: string; name: Spoken; kind: string; arrival: string; lat: number; lon: number }[];
   reasons: CardReason[];
 }
 export interface StatusCard {

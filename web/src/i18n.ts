@@ -30,6 +30,14 @@ const strings = {
     min: 'min',
     thinking: 'Thinking…',
     error: 'Something went wrong',
+    drivingMode: 'Driving mode',
+    'reason-final-seconds': 'changing now',
+    'reason-near-stop-line': 'at the line',
+    'reason-stale': 'no live data',
+    'reason-no-timing': 'no timing',
+    'reason-overtaken': 'timing changed',
+    'reason-no-state': 'no live data',
+    stop: 'Stop',
   },
   zh: {
     title: '卡宾',
@@ -60,6 +68,14 @@ const strings = {
     min: '分钟',
     thinking: '思考中…',
     error: '出错了',
+    drivingMode: '驾驶模式',
+    'reason-final-seconds': '即将变灯',
+    'reason-near-stop-line': '已到停止线',
+    'reason-stale': '无实时数据',
+    'reason-no-timing': '无配时信息',
+    'reason-overtaken': '配时已变',
+    'reason-no-state': '无实时数据',
+    stop: '停靠点',
   },
 } satisfies Record<Lang, Record<string, string>>;
 
@@ -86,4 +102,10 @@ const movementWords: [RegExp, string][] = [
 /** A signal group's name ("eastbound through") as the driver reads it; the feed names groups in English. */
 export function movementText(name: string, lang: Lang): string {
   return lang === 'zh' ? movementWords.reduce((text, [word, zh]) => text.replace(word, zh), name) : name;
+}
+
+/** Why a countdown is not shown, in words ("changing now" / "即将变灯"); never the code. */
+export function lightReasonText(reason: string, lang: Lang): string {
+  const s = strings[lang] as Record<string, string>;
+  return s[`reason-${reason}`] ?? s['reason-stale']!;
 }

@@ -181,7 +181,7 @@ export function tripCard(world: AgentWorld, trip: Trip, reasons: CardReason[] = 
   return {
     kind: 'trip',
     destination: destination.label,
-    stops: trip.stops.map((s) => ({ id: s.stop.id, name: s.label, kind: s.stop.kind, arrival: clock(s.arrivalTimeMs, trip.timeZone) })),
+    stops: trip.stops.map((s) => ({ id: s.stop.id, name: s.label, kind: s.stop.kind, arrival: clock(s.arrivalTimeMs, trip.timeZone), lat: s.stop.lat, lon: s.stop.lon })),
     distanceM: Math.round(trip.distanceM),
     durationS: Math.round(trip.durationS),
     arrivalTimeMs: trip.arrivalTimeMs,
