@@ -15,7 +15,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { DEFAULT_REGION, buildMap, generateRegion, readOsmPbf, type CabinMap } from '../src/map/index.ts';
+import { DEFAULT_REGION, buildMap, generateRegion, readOsmPbf, seededRandom, type CabinMap } from '../src/map/index.ts';
 import { Router, prepareRouting, type LatLon, type Route, type SnappedPoint } from '../src/routing/index.ts';
 import { createPlacesContext, findFoodAlongRoute, findParkingNear, simulateOccupancy } from '../src/places/index.ts';
 
@@ -31,15 +31,6 @@ function percentile(sorted: readonly number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Milliseconds of each call, sorted. */
 function timeEach<T>(items: readonly T[], run: (item: T) => unknown): number[] {
@@ -72,7 +63,7 @@ interface Row {
 }
 
 function measure(network: string, map: CabinMap, router: Router): Row {
-  const next = random(7);
+  const next = seededRandom(7);
   const now = new Date('2025-06-10T04:30:00Z');
   let started = performance.now();
   const ctx = createPlacesContext(map, router);
@@ -116,7 +107,7 @@ function measure(network: string, map: CabinMap, router: Router): Row {
 
 /** Detours of 100 candidates along a ~30 km route by many-to-many, against 100 pairs of point-to-point queries. */
 function measureDetours(network: string, map: CabinMap, router: Router): void {
-  const next = random(30);
+  const next = seededRandom(30);
   let best: Route | undefined;
   for (let attempt = 0; attempt < 3000; attempt++) {
     const result = router.route([randomNode(map, next), randomNode(map, next)]);

@@ -15,7 +15,7 @@ import { readFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { buildMap, decodeMapFile, encodeMapFile, generateRegion, readOsmPbf, DEFAULT_REGION, type CabinMap, type OsmSink } from '../src/map/index.ts';
+import { buildMap, decodeMapFile, encodeMapFile, generateRegion, readOsmPbf, seededRandom, DEFAULT_REGION, type CabinMap, type OsmSink } from '../src/map/index.ts';
 import { readFileAligned, writeFileAtomic } from '../src/map/files.ts';
 import {
   BidirectionalDijkstra,
@@ -57,15 +57,6 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(s ^ (s >>> 15), s | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function measure(network: string, feed: (sink: OsmSink) => void, info: Omit<CabinMap['info'], 'bbox'>): Row {
   let started = performance.now();
@@ -102,7 +93,7 @@ function measure(network: string, feed: (sink: OsmSink) => void, info: Omit<Cabi
   const query = new HierarchyQuery(loadedRouting.hierarchy);
   const dijkstra = new Dijkstra(weighted);
   const bidirectional = new BidirectionalDijkstra(weighted, reverseIndex(weighted));
-  const next = random(1);
+  const next = seededRandom(1);
   const pairs: Array<[number, number]> = [];
   while (pairs.length < 1000) {
     const s = Math.floor(next() * map.roads.nodeCount);

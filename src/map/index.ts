@@ -6,3 +6,4 @@ export { readOsmPbf, PbfError } from './osm/pbf.ts';
 export { encodeMapFile, decodeMapFile, MapFileError, MAP_FORMAT_VERSION } from './map-file.ts';
 export type { MapAttachments, TypedArray } from './map-file.ts';
 export { EARTH_RADIUS_M, haversineM } from './geo.ts';
+export { seededRandom } from './random.ts';

@@ -4,6 +4,7 @@
  * Hamiltonian path on an asymmetric travel-time table (one-way streets make
  * A → B differ from B → A).
  */
+import { seededRandom } from '../map/index.ts';
 
 /**
  * Travel times for ordering `stopCount` intermediate stops, as
@@ -176,14 +177,8 @@ function localSearchOrder(table: StopTable): number[] {
   }
   if (n < 4) return best;
   const kicks = Math.min(MAX_KICKS, Math.max(MIN_KICKS, Math.floor(KICK_BUDGET / (n * n))));
-  let state = KICK_SEED;
-  const below = (limit: number): number => {
-    // Mulberry32: a small deterministic generator.
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(state ^ (state >>> 15), state | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return (((t ^ (t >>> 14)) >>> 0) / 4294967296) * limit;
-  };
+  const random = seededRandom(KICK_SEED);
+  const below = (limit: number): number => random() * limit;
   for (let kick = 0; kick < kicks; kick++) {
     // Cut into A B C D (B and C non-empty) and drive A C B D.
     const a = Math.floor(below(n - 1));

@@ -39,6 +39,7 @@
  *   transition cycles whose greens stay within [min, max] and tile the time
  *   left exactly, so the bounds hold across the boundary too.
  */
+import { seededRandom } from '../map/index.ts';
 import {
   SEGMENT_BACKWARD,
   SEGMENT_FORWARD,
@@ -360,7 +361,7 @@ function timelineOf(c: Controller, period: number): Timeline {
     const remaining = end - t;
     starts.push(t);
     if (remaining >= c.transitionBelowMs) {
-      const random = mulberry32(hash4(c.hash, period, cycleNumber, 0x5eed));
+      const random = seededRandom(hash4(c.hash, period, cycleNumber, 0x5eed));
       let length = 0;
       for (let i = 0; i < S; i++) {
         const g = gapOutGreen(c.minGreen[i]!, c.maxGreen[i]!, c.arrivalRate[i]!, random);
@@ -933,7 +934,7 @@ function buildController(
 
   // Typical actuated greens: the mean of the arrival model, sampled once.
   const typicalGreen = new Float64Array(S);
-  const sample = mulberry32(hash4(options.seed, id, 0x7e57, 2));
+  const sample = seededRandom(hash4(options.seed, id, 0x7e57, 2));
   for (let i = 0; i < S; i++) {
     let total = 0;
     const samples = 48;
@@ -1341,13 +1342,3 @@ function unit(h: number): number {
   return h / 4294967296;
 }
 
-function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}

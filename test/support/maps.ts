@@ -28,13 +28,4 @@ export function sharedMap(name: (typeof SHARED_EXTRACTS)[number]): { map: CabinM
 }
 
 /** A small deterministic PRNG for picking test cases reproducibly. */
-export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { seededRandom } from '../../src/map/index.ts';
